@@ -1,0 +1,37 @@
+# CityBot — the README's two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test bench lint emulator clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "CityBot needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,redis]'
+	@touch $@
+
+install: $(STAMP)
+	$(BIN)/citybot db upgrade
+
+run: install
+	$(BIN)/citybot run
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check citybot tests bench
+
+emulator: $(STAMP)
+	$(BIN)/citybot emulator
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

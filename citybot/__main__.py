@@ -1,0 +1,5 @@
+import sys
+
+from citybot.cli import main
+
+sys.exit(main())

@@ -1,0 +1,87 @@
+"""Builds the Bot and the Dispatcher; `run_polling` is the process behind `citybot run`."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, LinkPreviewOptions
+
+from citybot.bot import errors
+from citybot.bot.courier import Courier
+from citybot.bot.middlewares import DatabaseMiddleware, PeopleMiddleware
+from citybot.bot.queues import deliver_card
+from citybot.context import Services
+from citybot.dialogs import fallback, menu, my_reports, report, settings
+
+log = logging.getLogger("citybot.bot")
+
+
+def build_bot(token: str, api_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML,
+            link_preview=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
+
+
+def build_storage(services: Services, redis_url: str | None) -> BaseStorage:
+    """Conversation state in Redis when REDIS_URL is set (several workers), else in SQL."""
+    if redis_url:
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
+        key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        return RedisStorage.from_url(redis_url, key_builder=key_builder)
+    from citybot.storage.fsm import SQLStorage
+
+    return SQLStorage(services.engine)
+
+
+def build_courier(bot: Bot, services: Services, worker: str | None = None) -> Courier:
+    """The outbox's courier, with the deliveries that are more than one Bot API call."""
+    return Courier(bot, services, deliveries={"card": deliver_card}, worker=worker)
+
+
+def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
+    """One update at a time per conversation (a double tap is two updates, handled in turn);
+    across workers through Redis."""
+    create = getattr(storage, "create_isolation", None)
+    return create() if create is not None else SimpleEventIsolation()
+
+
+def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
+    """Every router in one place: residents in private chats, staff in the staff group."""
+    dp = Dispatcher(storage=storage, events_isolation=build_isolation(storage),
+                    services=services)
+    dp.update.outer_middleware(DatabaseMiddleware())
+    dp.update.outer_middleware(PeopleMiddleware())
+
+    residents = Router(name="residents")
+    residents.message.filter(F.chat.type == "private")
+    residents.callback_query.filter(F.message.chat.type == "private")
+    residents.include_routers(*(dialog.build_router() for dialog in (
+        menu, settings, my_reports, report, fallback,
+    )))
+
+    dp.include_routers(errors.build_router(), residents)
+    return dp
+
+
+async def set_commands(bot: Bot, services: Services) -> None:
+    for language in ("en", "ru"):
+        texts = services.translator(language)
+        commands = [
+            BotCommand(command=name, description=texts(f"command-{name}"))
+            for name in ("start", "report", "my", "settings", "help")
+        ]
+        await bot.set_my_commands(commands, language_code=language)

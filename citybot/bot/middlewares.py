@@ -1,0 +1,61 @@
+"""Per-update plumbing: a database session, the update claimed once, who is speaking."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import Chat, TelegramObject, Update, User
+
+from citybot.context import Services
+from citybot.i18n import pick_language
+from citybot.storage.fsm import update_session
+from citybot.storage.residents import get_or_create_resident
+from citybot.storage.updates import claim_update
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DatabaseMiddleware(BaseMiddleware):
+    """One session per update, committed when the handler succeeds; a re-delivered update
+    (same update_id) is skipped, since its id is recorded in the same transaction."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        services: Services = data["services"]
+        async with services.sessions() as session:
+            if isinstance(event, Update) and not await claim_update(
+                session=session, bot_id=data["bot"].id, update_id=event.update_id
+            ):
+                return None
+            data["session"] = session
+            token = update_session.set(session)
+            try:
+                result = await handler(event, data)
+            finally:
+                update_session.reset(token)
+            await session.commit()
+        services.wake_courier()  # whatever the handler queued in the outbox goes out now
+        return result
+
+
+class PeopleMiddleware(BaseMiddleware):
+    """Resolves the resident (private chats) and the wording in their language."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        services: Services = data["services"]
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        default = services.config.city.default_language
+        language = pick_language(user.language_code if user else None, default)
+        if user is not None and chat is not None and chat.type == "private" and not user.is_bot:
+            resident = await get_or_create_resident(
+                session=data["session"],
+                telegram_id=user.id,
+                first_name=user.first_name,
+                language=language,
+            )
+            data["resident"] = resident
+            language = resident.language
+        data["texts"] = services.translator(language)
+        return await handler(event, data)

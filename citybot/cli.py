@@ -1,0 +1,116 @@
+"""The `citybot` command: run the bot, the local emulator, migrations, NLU tools."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from citybot.settings import SettingsError, load_settings
+
+log = logging.getLogger("citybot")
+
+
+def setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+        datefmt="%Y-%m-%dT%H:%M:%S%z",
+    )
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+
+
+def _load_config(settings):
+    from citybot.config import load_config
+
+    return load_config(settings.config_path)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from citybot.bot.polling import run_polling
+    from citybot.storage.database import upgrade
+
+    settings = load_settings()
+    settings.require_token()
+    config = _load_config(settings)
+    upgrade(settings.database_url)
+    asyncio.run(run_polling(settings, config))
+    return 0
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from citybot.emulator import cli as emulator_cli
+
+    return emulator_cli.main(["--host", args.host, "--port", str(args.port)]) or 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from citybot.storage import database
+
+    url = load_settings().database_url
+    if args.action == "upgrade":
+        database.upgrade(url, args.revision or "head")
+    elif args.action == "downgrade":
+        database.downgrade(url, args.revision or "-1")
+    print(f"database revision: {database.current_revision(url) or 'empty'}")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    config = _load_config(load_settings())
+    print(
+        f"config OK: {config.city.name.get('en')}, {len(config.departments)} departments, "
+        f"{len(config.categories)} categories"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="citybot", description=__doc__)
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot (long polling)")
+    run.set_defaults(func=cmd_run)
+
+    emulator = sub.add_parser("emulator", help="a local Telegram Bot API emulator to try the bot")
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8081)
+    emulator.set_defaults(func=cmd_emulator)
+
+    db = sub.add_parser("db", help="database migrations (DATABASE_URL)")
+    db.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    db.add_argument("revision", nargs="?", help="target revision (upgrade: head, downgrade: -1)")
+    db.set_defaults(func=cmd_db)
+
+    config = sub.add_parser("config", help="check config.yml (CITYBOT_CONFIG)")
+    config.add_argument("action", choices=["check"])
+    config.set_defaults(func=cmd_config_check)
+
+    try:
+        from citybot.nlu import cli as nlu_cli
+    except ImportError:  # the NLU package is optional while it is being built
+        nlu_cli = None
+    if nlu_cli is not None:
+        nlu_cli.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from citybot.config import ConfigError
+
+    args = build_parser().parse_args(argv)
+    setup_logging(args.log_level)
+    try:
+        return int(args.func(args) or 0)
+    except (SettingsError, ConfigError) as error:
+        print(f"citybot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

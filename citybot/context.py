@@ -1,0 +1,50 @@
+"""What handlers and jobs are given: the city's config and the services built from it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from citybot.config import CityConfig
+from citybot.geo import CityMap, Geocoding, build_geocoding
+from citybot.i18n import Translator
+from citybot.settings import Settings
+from citybot.storage.database import make_engine, make_sessionmaker
+
+
+@dataclass
+class Services:
+    config: CityConfig
+    translator: Translator
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    staff_chat_id: int
+    city_map: CityMap
+    geocoding: Geocoding
+    forums: dict[int, bool] = field(default_factory=dict)  # chat id → is a forum (cached)
+    courier_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake_courier(self) -> None:
+        """New messages were committed to the outbox: deliver them now, not at the next tick."""
+        self.courier_wakeup.set()
+
+    async def close(self) -> None:
+        await self.geocoding.close()
+        await self.engine.dispose()
+
+
+def build_services(settings: Settings, config: CityConfig) -> Services:
+    engine = make_engine(settings.database_url)
+    city_map = CityMap.from_config(config)
+    return Services(
+        config=config,
+        translator=Translator(default=config.city.default_language),
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        staff_chat_id=settings.staff_chat_id or config.staff.chat_id,
+        city_map=city_map,
+        geocoding=build_geocoding(config, city_map),
+    )

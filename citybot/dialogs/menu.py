@@ -1,0 +1,38 @@
+"""/start, /help and the main menu."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from citybot.context import Services
+from citybot.dialogs.keyboards import main_menu
+from citybot.i18n import Texts
+
+
+async def on_start(message: Message, state: FSMContext, texts: Texts, services: Services) -> None:
+    await state.clear()
+    city = services.config.city.name.get(texts.lang)
+    name = message.from_user.first_name if message.from_user else ""
+    greeting = texts("start-greeting", name=name, city=city)
+    await message.answer(greeting, reply_markup=main_menu(texts))
+
+
+async def on_help(message: Message, texts: Texts) -> None:
+    await message.answer(texts("help-text"), reply_markup=main_menu(texts))
+
+
+async def on_menu(message: Message, state: FSMContext, texts: Texts) -> None:
+    await state.clear()
+    await message.answer(texts("menu-shown"), reply_markup=main_menu(texts))
+
+
+def build_router() -> Router:
+    """A new router each time: every Dispatcher gets its own."""
+    router = Router(name="menu")
+    router.message.register(on_start, CommandStart())
+    router.message.register(on_help, Command("help"))
+    router.message.register(on_menu, Command("menu", "cancel"))
+    return router

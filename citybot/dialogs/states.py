@@ -1,0 +1,17 @@
+"""Every conversation state of the bot, in one place."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class ReportFlow(StatesGroup):
+    confirm_category = State()
+    category = State()
+    description = State()
+    location = State()
+    photos = State()
+    summary = State()
+    duplicate = State()
+
+
+class AskFlow(StatesGroup):
+    question = State()

@@ -1,0 +1,614 @@
+"""The emulated Telegram world: people, chats, messages, files and the update queue, plus what a
+test does as a person (send text, press buttons) and its waits for what the bot does."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .formatting import auto_entities
+from .limits import ApiCall, Fault, RateLimiter, Stats
+
+__all__ = ["Chat", "FileRecord", "Signal", "User", "WaitTimeout", "World"]
+
+# A small JPEG-shaped payload (SOI, JFIF header, EOI) for photos users send.
+TINY_JPEG = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+             + bytes(range(64)) + b"\xff\xd9")
+MEDIA_DEFAULTS: dict[str, dict[str, Any]] = {
+    "document": {"file_name": "document.pdf", "mime_type": "application/pdf"},
+    "video": {"width": 640, "height": 360, "duration": 5, "mime_type": "video/mp4"},
+    "voice": {"duration": 3, "mime_type": "audio/ogg"},
+    "audio": {"duration": 60, "mime_type": "audio/mpeg"},
+    "animation": {"width": 320, "height": 240, "duration": 2, "mime_type": "video/mp4"},
+    "sticker": {"type": "regular", "width": 512, "height": 512, "is_animated": False,
+                "is_video": False, "emoji": "👍"},
+    "video_note": {"length": 240, "duration": 3},
+}
+EXTENSIONS = {"photo": "jpg", "voice": "oga", "video": "mp4", "audio": "mp3", "sticker": "webp",
+              "animation": "mp4", "video_note": "mp4", "document": "bin"}
+# Keys of a Message that describe where and how it was sent rather than what it says.
+META_KEYS = frozenset({
+    "message_id", "from", "chat", "date", "message_thread_id", "is_topic_message",
+    "reply_to_message", "reply_markup", "edit_date", "forward_origin", "media_group_id",
+    "has_protected_content", "link_preview_options"})
+
+
+class WaitTimeout(TimeoutError):
+    """The bot did not do what a wait_for_* call expected in time."""
+
+
+class Signal:
+    """Wakes every current waiter; notify() is plain sync code, callable from anywhere."""
+
+    def __init__(self) -> None:
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    def notify(self) -> None:
+        for fut in self._waiters:
+            if not fut.done():
+                fut.set_result(None)
+        self._waiters.clear()
+
+    async def wait(self, timeout: float | None) -> bool:
+        """Wait for the next notify(); False on timeout."""
+        fut = asyncio.get_running_loop().create_future()
+        self._waiters.add(fut)
+        try:
+            await asyncio.wait_for(fut, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            self._waiters.discard(fut)
+
+
+@dataclass(eq=False)
+class User:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+    is_bot: bool = False
+    blocked: bool = False  # this person has blocked the bot
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            if (value := getattr(self, key)) is not None:
+                data[key] = value
+        return data
+
+
+@dataclass(eq=False)
+class Chat:
+    id: int
+    type: str  # "private" | "group" | "supergroup"
+    title: str | None = None
+    username: str | None = None
+    is_forum: bool = False
+    user: User | None = None  # the other person of a private chat
+    members: dict[int, str] = field(default_factory=dict)  # user id -> status
+    topics: dict[int, dict] = field(default_factory=dict)  # thread id -> ForumTopic (+ is_closed)
+    messages: dict[int, dict] = field(default_factory=dict)  # live messages, edits applied
+    deleted: dict[int, dict] = field(default_factory=dict)
+    sent: list[int] = field(default_factory=list)  # ids of the bot's messages, in order
+    consumed: set[int] = field(default_factory=set)  # taken by wait_for_message
+    cursor: int = 0  # sent[:cursor] are all consumed
+    last_id: int = 0
+    reply_keyboard: dict | None = None  # the reply keyboard the bot last showed here
+    last_action: str | None = None  # last sendChatAction
+    signal: Signal = field(default_factory=Signal)
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.user is not None:
+            person = self.user.to_dict()
+            return {"id": self.id, "type": "private", **{k: v for k, v in person.items()
+                                                          if k in ("first_name", "last_name",
+                                                                   "username")}}
+        data = {"id": self.id, "type": self.type, "title": self.title}
+        if self.username:
+            data["username"] = self.username
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
+
+    def current(self, message_id: int) -> dict | None:
+        return self.messages.get(message_id) or self.deleted.get(message_id)
+
+    def __repr__(self) -> str:
+        return f"Chat({self.id}, {self.title or (self.user and self.user.first_name)!r})"
+
+
+@dataclass(eq=False)
+class FileRecord:
+    file_id: str
+    file_unique_id: str
+    kind: str
+    data: bytes
+    file_path: str
+    mime_type: str
+    media: Any = None  # what a Message carries for it: list of PhotoSize, or Document, Voice, ...
+
+
+ChatLike = User | Chat | int | dict
+MessageLike = dict | tuple[int, int] | int
+
+
+def api_view(msg: dict) -> dict:
+    """A message as the Bot API shows it to the bot: only inline keyboards are echoed."""
+    markup = msg.get("reply_markup")
+    if markup is None or "inline_keyboard" in markup:
+        return msg
+    return {k: v for k, v in msg.items() if k != "reply_markup"}
+
+
+def keyboard_texts(message_or_markup: dict | None) -> list[str]:
+    """Texts of the buttons of an inline or reply keyboard (of a message or a markup)."""
+    markup = (message_or_markup or {}).get("reply_markup", message_or_markup) or {}
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    return [b if isinstance(b, str) else b.get("text", "") for row in rows for b in row]
+
+
+def describe(msg: dict) -> str:
+    kind = next((k for k in msg if k not in META_KEYS and k not in ("entities", "caption")), "?")
+    body = msg.get("text") or msg.get("caption") or f"<{kind}>"
+    buttons = keyboard_texts(msg)
+    return f"#{msg['message_id']} {body!r}" + (f" {buttons}" if buttons else "")
+
+
+class World:
+    """All state of one emulator. Test-facing methods take handles (User, Chat) or plain ids."""
+
+    def __init__(self, token: str = "123456:TEST", *, bot_name: str = "CityBot",
+                 bot_username: str = "citybot_test_bot", request_log: int = 10_000) -> None:
+        self.token = token
+        self.bot = User(id=int(token.split(":", 1)[0]), first_name=bot_name,
+                        username=bot_username, is_bot=True)
+        self.users: dict[int, User] = {}
+        self.chats: dict[int, Chat] = {}
+        self.chats_by_username: dict[str, Chat] = {}
+        self.files: dict[str, FileRecord] = {}
+        self.file_paths: dict[str, FileRecord] = {}
+        self.updates: deque[dict] = deque()
+        self.updates_signal = Signal()
+        self.allowed_updates: set[str] | None = None
+        self.update_sink: Callable[[dict], None] | None = None  # set while a webhook is active
+        self.poll_generation = 0  # bumped by each getUpdates; an older long poll then gets 409
+        self.answered_callbacks: dict[str, dict] = {}
+        self.pending_callbacks: dict[str, dict] = {}
+        self.callbacks_signal = Signal()
+        self.commands: dict[tuple[str, str], list[dict]] = {}
+        self.limits = RateLimiter()
+        self.faults: list[Fault] = []
+        self.stats = Stats()
+        self.requests: deque[ApiCall] = deque(maxlen=request_log)
+        self.requests_signal = Signal()
+        self.listeners: list[Callable[[str, Chat, dict], None]] = []  # (event, chat, message)
+        self.closing = False
+        self._user_ids = itertools.count(1_000_001)
+        self._group_ids = itertools.count(1_000_000_001)
+        self._update_ids = itertools.count(1)
+        self._serial = itertools.count(1)  # files, callback queries, media groups
+
+    # ------------------------------------------------------------------------------- people
+    def add_user(self, first_name: str = "Anna", *, language_code: str | None = "en",
+                 username: str | None = None, last_name: str | None = None,
+                 id: int | None = None) -> User:
+        user = User(id=id or next(self._user_ids), first_name=first_name, last_name=last_name,
+                    username=username, language_code=language_code)
+        self.users[user.id] = user
+        self.chats[user.id] = chat = Chat(id=user.id, type="private", user=user)
+        if username:
+            self.chats_by_username[username.lower()] = chat
+        return user
+
+    def add_group(self, title: str = "City staff", members: Iterable[User] = (), *,
+                  is_forum: bool = False, admins: Iterable[User] = (), creator: User | None = None,
+                  username: str | None = None, id: int | None = None,
+                  supergroup: bool = True) -> Chat:
+        chat_id = id or (-1_000_000_000_000 - next(self._group_ids))
+        chat = Chat(id=chat_id, type="supergroup" if supergroup else "group", title=title,
+                    username=username, is_forum=is_forum)
+        chat.last_id = 1  # message 1 created the group (and is the forum's General topic id)
+        self.chats[chat_id] = chat
+        if username:
+            self.chats_by_username[username.lower()] = chat
+        for user in members:
+            chat.members[user.id] = "member"
+        for user in admins:
+            chat.members[user.id] = "administrator"
+        if creator is not None:
+            chat.members[creator.id] = "creator"
+        return chat
+
+    def add_member(self, group: Chat, user: User, status: str = "member") -> None:
+        group.members[user.id] = status
+
+    def remove_member(self, group: Chat, user: User) -> None:
+        group.members[user.id] = "left"
+
+    def add_topic(self, group: ChatLike, name: str, *, icon_color: int = 7322096,
+                  by: User | None = None) -> dict:
+        """Create a forum topic (as the bot does with createForumTopic); returns the ForumTopic."""
+        chat = self.chat(group)
+        if not chat.is_forum:
+            raise ValueError(f"{chat!r} is not a forum")
+        topic = {"message_thread_id": chat.last_id + 1, "name": name, "icon_color": icon_color}
+        service = self._new_message(chat, by or self.bot, {"forum_topic_created": {
+            "name": name, "icon_color": icon_color}}, thread_id=topic["message_thread_id"])
+        chat.topics[service["message_id"]] = topic
+        return topic
+
+    def topic_id(self, group: ChatLike, name: str) -> int:
+        return next(t["message_thread_id"] for t in self.chat(group).topics.values()
+                    if t["name"] == name)
+
+    def block_bot(self, user: User) -> None:
+        """The person blocks the bot: sends to them fail with 403, the bot gets my_chat_member."""
+        user.blocked = True
+        self._member_update(user, "member", "kicked")
+
+    def unblock_bot(self, user: User) -> None:
+        user.blocked = False
+        self._member_update(user, "kicked", "member")
+
+    def _member_update(self, user: User, old: str, new: str) -> None:
+        bot = self.bot.to_dict()
+        self.push_update("my_chat_member", {
+            "chat": self.chats[user.id].to_dict(), "from": user.to_dict(), "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": bot},
+            "new_chat_member": {"status": new, "user": bot, **({"until_date": 0}
+                                                                if new == "kicked" else {})}})
+
+    # ------------------------------------------------------------------------------ lookups
+    def chat(self, ref: ChatLike) -> Chat:
+        if isinstance(ref, Chat):
+            return ref
+        if isinstance(ref, User):
+            ref = ref.id
+        elif isinstance(ref, dict):
+            ref = ref["chat"]["id"]
+        try:
+            return self.chats[ref]
+        except KeyError:
+            raise LookupError(f"no chat {ref!r} in the emulator") from None
+
+    def message(self, ref: MessageLike, chat: ChatLike | None = None) -> tuple[Chat, dict]:
+        if isinstance(ref, dict):
+            owner, mid = self.chat(ref), ref["message_id"]
+        elif isinstance(ref, tuple):
+            owner, mid = self.chat(ref[0]), ref[1]
+        else:
+            if chat is None:
+                raise LookupError("a message id needs its chat")
+            owner, mid = self.chat(chat), ref
+        msg = owner.messages.get(mid)
+        if msg is None:
+            raise LookupError(f"message {mid} not found (or deleted) in {owner!r}")
+        return owner, msg
+
+    def messages(self, chat: ChatLike, *, thread_id: int | None = None) -> list[dict]:
+        """Everything the bot sent to the chat (or one topic), edits applied, deletions removed."""
+        owner = self.chat(chat)
+        found = (owner.messages.get(mid) for mid in owner.sent)
+        return [m for m in found
+                if m is not None and (thread_id is None or m.get("message_thread_id") == thread_id)]
+
+    def last_message(self, chat: ChatLike, *, thread_id: int | None = None) -> dict | None:
+        found = self.messages(chat, thread_id=thread_id)
+        return found[-1] if found else None
+
+    def reply_keyboard(self, chat: ChatLike) -> list[str]:
+        """Buttons of the reply keyboard the bot currently shows in the chat."""
+        return keyboard_texts(self.chat(chat).reply_keyboard)
+
+    keyboard_texts = staticmethod(keyboard_texts)
+
+    def callback_answer(self, callback_query_id: str) -> dict | None:
+        return self.answered_callbacks.get(callback_query_id)
+
+    def topics(self, group: ChatLike) -> dict[int, dict]:
+        return self.chat(group).topics
+
+    # -------------------------------------------------------------------- files and updates
+    def register_file(self, kind: str, data: bytes | None = None, **fields: Any) -> FileRecord:
+        """Store bytes as a Telegram file of `kind`; rec.media is what a Message carries."""
+        if kind == "photo":
+            return self._register_photo(data or TINY_JPEG, fields.get("width", 1280),
+                                        fields.get("height", 960))
+        fields = {**MEDIA_DEFAULTS.get(kind, {}), **fields}
+        rec = self._file_record(kind, data if data is not None else b"emulated " + kind.encode(),
+                                fields.get("mime_type"))
+        rec.media = {"file_id": rec.file_id, "file_unique_id": rec.file_unique_id,
+                     **fields, "file_size": len(rec.data)}
+        return rec
+
+    def _register_photo(self, data: bytes, width: int, height: int) -> FileRecord:
+        sizes, rec = [], None
+        for w, h in ((90, max(1, 90 * height // max(width, 1))), (width, height)):
+            rec = self._file_record("photo", data, "image/jpeg")
+            sizes.append({"file_id": rec.file_id, "file_unique_id": rec.file_unique_id,
+                          "file_size": len(data), "width": w, "height": h})
+            rec.media = sizes
+        assert rec is not None
+        return rec
+
+    def _file_record(self, kind: str, data: bytes, mime_type: str | None) -> FileRecord:
+        n = next(self._serial)
+        ext = EXTENSIONS.get(kind, "bin")
+        rec = FileRecord(file_id=f"{kind}-{n:06d}-emu", file_unique_id=f"AQAD{n:06d}", kind=kind,
+                         data=data, file_path=f"{kind}s/file_{n}.{ext}",
+                         mime_type=mime_type or "application/octet-stream")
+        self.files[rec.file_id] = rec
+        self.file_paths[rec.file_path] = rec
+        return rec
+
+    def push_update(self, kind: str, payload: dict) -> dict | None:
+        """Queue an update for the bot (None when allowed_updates excludes that kind)."""
+        if self.allowed_updates is not None and kind not in self.allowed_updates:
+            return None
+        update = {"update_id": next(self._update_ids), kind: payload}
+        self.stats.updates += 1
+        if self.update_sink is not None:
+            self.update_sink(update)
+        else:
+            self.updates.append(update)
+            self.updates_signal.notify()
+        return update
+
+    def confirm_updates(self, offset: int) -> None:
+        if offset > 0:
+            while self.updates and self.updates[0]["update_id"] < offset:
+                self.updates.popleft()
+        elif offset < 0:
+            while len(self.updates) > -offset:
+                self.updates.popleft()
+
+    # ----------------------------------------------------------------------------- messages
+    def _new_message(self, chat: Chat, sender: User, content: dict, *, thread_id: int | None = None,
+                     reply_to: dict | None = None, extra: dict | None = None) -> dict:
+        chat.last_id += 1
+        msg: dict[str, Any] = {"message_id": chat.last_id, "from": sender.to_dict(),
+                               "chat": chat.to_dict(), "date": int(time.time())}
+        if thread_id and chat.is_forum:
+            msg["message_thread_id"] = thread_id
+            msg["is_topic_message"] = True
+            # In a topic, a message that replies to nothing replies to the topic's first message.
+            reply_to = reply_to or chat.messages.get(thread_id)
+        if reply_to is not None:
+            msg["reply_to_message"] = {k: v for k, v in api_view(reply_to).items()
+                                       if k != "reply_to_message"}
+        msg.update(content)
+        if extra:
+            msg.update(extra)
+        chat.messages[msg["message_id"]] = msg
+        return msg
+
+    def bot_message(self, chat: Chat, content: dict, **kwargs: Any) -> dict:
+        """Store a message the bot sent and wake whoever waits for it."""
+        msg = self._new_message(chat, self.bot, content, **kwargs)
+        chat.sent.append(msg["message_id"])
+        self.stats.delivered[chat.id] += 1
+        self._changed("sent", chat, msg)
+        return msg
+
+    def replace_message(self, chat: Chat, msg: dict) -> None:
+        chat.messages[msg["message_id"]] = msg
+        self._changed("edited", chat, msg)
+
+    def delete_message(self, chat: Chat, message_id: int) -> None:
+        msg = chat.messages.pop(message_id)
+        chat.deleted[message_id] = msg
+        self._changed("deleted", chat, msg)
+
+    def _changed(self, event: str, chat: Chat, msg: dict) -> None:
+        chat.signal.notify()
+        for listener in self.listeners:
+            listener(event, chat, msg)
+
+    # --------------------------------------------------------------- what people do (sync)
+    def _user_message(self, user: User, content: dict, *, chat: ChatLike | None,
+                      thread_id: int | None, reply_to: MessageLike | None,
+                      kind: str = "message") -> dict:
+        where = self.chat(user if chat is None else chat)
+        if where.user is not None and user.blocked:  # writing to the bot unblocks it
+            self.unblock_bot(user)
+        replied = self.message(reply_to, where)[1] if reply_to is not None else None
+        if thread_id is None and replied is not None:
+            thread_id = replied.get("message_thread_id")
+        msg = self._new_message(where, user, content, thread_id=thread_id, reply_to=replied)
+        self.push_update(kind, msg)
+        return msg
+
+    def send_text(self, user: User, text: str, *, chat: ChatLike | None = None,
+                  thread_id: int | None = None, reply_to: MessageLike | None = None) -> dict:
+        content: dict[str, Any] = {"text": text}
+        if entities := auto_entities(text):
+            content["entities"] = entities
+        return self._user_message(user, content, chat=chat, thread_id=thread_id, reply_to=reply_to)
+
+    def send_location(self, user: User, latitude: float, longitude: float, *,
+                      chat: ChatLike | None = None, thread_id: int | None = None,
+                      reply_to: MessageLike | None = None, **location: Any) -> dict:
+        content = {"location": {"latitude": latitude, "longitude": longitude, **location}}
+        return self._user_message(user, content, chat=chat, thread_id=thread_id, reply_to=reply_to)
+
+    def send_venue(self, user: User, latitude: float, longitude: float, title: str, address: str,
+                   *, chat: ChatLike | None = None, thread_id: int | None = None) -> dict:
+        location = {"latitude": latitude, "longitude": longitude}
+        content = {"venue": {"location": location, "title": title, "address": address},
+                   "location": location}
+        return self._user_message(user, content, chat=chat, thread_id=thread_id, reply_to=None)
+
+    def send_contact(self, user: User, phone_number: str = "+10000000000", *,
+                     chat: ChatLike | None = None) -> dict:
+        contact = {"phone_number": phone_number, "first_name": user.first_name, "user_id": user.id}
+        return self._user_message(user, {"contact": contact}, chat=chat, thread_id=None,
+                                  reply_to=None)
+
+    def send_media(self, user: User, kind: str, data: bytes | None = None, *,
+                   caption: str | None = None, media_group_id: str | None = None,
+                   chat: ChatLike | None = None, thread_id: int | None = None,
+                   reply_to: MessageLike | None = None, **fields: Any) -> dict:
+        """A person sends a photo / document / voice / video / sticker ...; the bytes are
+        registered so getFile and the file download work."""
+        content: dict[str, Any] = {kind: self.register_file(kind, data, **fields).media}
+        if caption:
+            content["caption"] = caption
+            if entities := auto_entities(caption):
+                content["caption_entities"] = entities
+        if media_group_id:
+            content["media_group_id"] = str(media_group_id)
+        return self._user_message(user, content, chat=chat, thread_id=thread_id, reply_to=reply_to)
+
+    def send_photo(self, user: User, data: bytes | None = None, **kwargs: Any) -> dict:
+        return self.send_media(user, "photo", data, **kwargs)
+
+    def send_document(self, user: User, data: bytes = b"%PDF-1.4 emulated\n",
+                      **kwargs: Any) -> dict:
+        return self.send_media(user, "document", data, **kwargs)
+
+    def send_voice(self, user: User, data: bytes | None = None, **kwargs: Any) -> dict:
+        return self.send_media(user, "voice", data, **kwargs)
+
+    def send_video(self, user: User, data: bytes | None = None, **kwargs: Any) -> dict:
+        return self.send_media(user, "video", data, **kwargs)
+
+    def send_sticker(self, user: User, emoji: str = "👍", **kwargs: Any) -> dict:
+        return self.send_media(user, "sticker", None, emoji=emoji, **kwargs)
+
+    def edit_text(self, user: User, message: MessageLike, text: str) -> dict:
+        """The person edits their own message: the bot gets an edited_message update."""
+        chat, msg = self.message(message)
+        new = {**msg, "text": text, "edit_date": int(time.time())}
+        new.pop("entities", None)
+        if entities := auto_entities(text):
+            new["entities"] = entities
+        chat.messages[msg["message_id"]] = new
+        self.push_update("edited_message", new)
+        return new
+
+    def click(self, user: User, message: MessageLike, data: str) -> str:
+        """Press an inline button with callback data `data`; returns the callback query id."""
+        chat, msg = self.message(message)
+        query_id = str(4_000_000_000_000_000_000 + next(self._serial))
+        query = {"id": query_id, "from": user.to_dict(), "message": api_view(msg),
+                 "chat_instance": str(abs(chat.id) * 7919 % 10**18), "data": data}
+        self.pending_callbacks[query_id] = query
+        self.push_update("callback_query", query)
+        return query_id
+
+    def click_button(self, user: User, message: MessageLike, text: str) -> str:
+        """Press the inline button whose visible text is `text` (or starts with it)."""
+        _, msg = self.message(message)
+        buttons = [b for row in (msg.get("reply_markup") or {}).get("inline_keyboard", [])
+                   for b in row]
+        button = next((b for b in buttons if b["text"] == text), None) or next(
+            (b for b in buttons if b["text"].startswith(text)), None)
+        if button is None or "callback_data" not in button:
+            raise LookupError(f"no callback button {text!r} on {describe(msg)}")
+        return self.click(user, msg, button["callback_data"])
+
+    # --------------------------------------------------------------------- waiting (async)
+    def _take(self, chat: Chat, thread_id: int | None, contains: str | None,
+              predicate: Callable[[dict], bool] | None, consume: bool = True) -> dict | None:
+        while chat.cursor < len(chat.sent) and chat.sent[chat.cursor] in chat.consumed:
+            chat.cursor += 1
+        for i in range(chat.cursor, len(chat.sent)):
+            mid = chat.sent[i]
+            msg = chat.current(mid)
+            if mid in chat.consumed or msg is None:
+                continue
+            if thread_id is not None and msg.get("message_thread_id") != thread_id:
+                continue
+            if contains is not None and contains not in (msg.get("text") or msg.get("caption")
+                                                         or ""):
+                continue
+            if predicate is not None and not predicate(msg):
+                continue
+            if consume:
+                chat.consumed.add(mid)
+            return msg
+        return None
+
+    async def wait_for_message(self, chat: ChatLike, timeout: float = 5.0, *,
+                               contains: str | None = None, thread_id: int | None = None,
+                               predicate: Callable[[dict], bool] | None = None) -> dict:
+        """The next bot message in the chat (or topic) that no earlier wait took, matching the
+        filters; messages skipped by the filters stay available to later waits."""
+        owner = self.chat(chat)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while (msg := self._take(owner, thread_id, contains, predicate)) is None:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or not await owner.signal.wait(remaining):
+                if (msg := self._take(owner, thread_id, contains, predicate)) is not None:
+                    return msg
+                raise WaitTimeout(self._timeout_report(owner, timeout, contains, thread_id))
+        return msg
+
+    def _timeout_report(self, chat: Chat, timeout: float, contains: str | None,
+                        thread_id: int | None) -> str:
+        pending = [describe(m) for mid in chat.sent[chat.cursor:]
+                   if mid not in chat.consumed and (m := chat.current(mid))]
+        recent = [describe(m) for m in self.messages(chat)[-3:]]
+        return (f"no bot message in {chat!r} within {timeout}s (contains={contains!r}, "
+                f"thread_id={thread_id}); not yet taken: {pending or 'none'}; last sent: "
+                f"{recent or 'none'}")
+
+    async def assert_no_message(self, chat: ChatLike, within: float = 0.3, *,
+                                thread_id: int | None = None) -> None:
+        """Fail if the bot sends anything new (not yet taken) to the chat within `within` s."""
+        owner = self.chat(chat)
+        deadline = asyncio.get_running_loop().time() + within
+        while (msg := self._take(owner, thread_id, None, None, consume=False)) is None:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return
+            await owner.signal.wait(remaining)
+        raise AssertionError(f"unexpected bot message in {owner!r}: {describe(msg)}")
+
+    async def wait_for_edit(self, message: MessageLike, timeout: float = 5.0, *,
+                            contains: str | None = None) -> dict:
+        """The message's newer version: pass the dict you hold (returns at once if it has been
+        edited since) or (chat_id, message_id) to wait for the next edit."""
+        chat, current = self.message(message)
+        base = message if isinstance(message, dict) else current
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            now = chat.messages.get(base["message_id"])
+            if now is not None and now != base and (
+                    contains is None or contains in (now.get("text") or now.get("caption") or "")):
+                return now
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or not await chat.signal.wait(remaining):
+                raise WaitTimeout(f"message {describe(base)} in {chat!r} was not edited "
+                                  f"within {timeout}s (contains={contains!r})")
+
+    async def wait_for_call(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Wait until the bot has called `method` (e.g. "getUpdates": it is polling) `count`
+        times in all."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.stats.calls[method] < count:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or not await self.requests_signal.wait(remaining):
+                if self.stats.calls[method] >= count:
+                    return
+                raise WaitTimeout(f"{method} called {self.stats.calls[method]} times, "
+                                  f"expected {count}, within {timeout}s")
+
+    async def wait_for_callback_answer(self, callback_query_id: str,
+                                       timeout: float = 5.0) -> dict:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while (answer := self.answered_callbacks.get(callback_query_id)) is None:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or not await self.callbacks_signal.wait(remaining):
+                if callback_query_id in self.answered_callbacks:
+                    continue
+                raise WaitTimeout(f"callback query {callback_query_id} not answered in {timeout}s")
+        return answer

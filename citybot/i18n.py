@@ -1,0 +1,80 @@
+"""Every word the bot says lives in Fluent files: citybot/locales/<lang>/*.ftl.
+
+Messages are sent with HTML parse mode, so string arguments are HTML-escaped on the way in;
+wrap an already formatted fragment in `Html` to pass it through unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from pathlib import Path
+
+from fluent.runtime import FluentLocalization, FluentResourceLoader
+from fluent.syntax import FluentParser, ast
+
+LANGUAGES = ("en", "ru")
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+class Html(str):
+    """A string that is already safe HTML (built from escaped parts)."""
+
+
+def pick_language(code: str | None, default: str) -> str:
+    """Telegram's language_code (e.g. "ru", "ru-RU", "en-GB", "uk") → one of ours."""
+    if code:
+        base = code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+def _escape(value: object) -> object:
+    if isinstance(value, Html):
+        return str(value)
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    return value
+
+
+class Texts:
+    """The wording of one language: `texts("menu-report")`, `texts("report-created", number=7)`."""
+
+    def __init__(self, lang: str, localization: FluentLocalization) -> None:
+        self.lang = lang
+        self._l10n = localization
+
+    def __call__(self, key: str, **args: object) -> str:
+        escaped = {name: _escape(value) for name, value in args.items()}
+        return self._l10n.format_value(key, escaped)
+
+
+class Translator:
+    """Loads every .ftl file of every language once; hands out `Texts` per language."""
+
+    def __init__(self, locales_dir: Path = LOCALES_DIR, default: str = "en") -> None:
+        self.default = default
+        loader = FluentResourceLoader(str(locales_dir / "{locale}"))
+        resource_ids = sorted({p.name for p in locales_dir.glob("*/*.ftl")})
+        self._texts = {
+            lang: Texts(lang, FluentLocalization([lang, "en"], resource_ids, loader))
+            for lang in LANGUAGES
+        }
+
+    def __call__(self, lang: str | None) -> Texts:
+        return self._texts.get(lang or self.default, self._texts[self.default])
+
+    def all(self, key: str, **args: object) -> Mapping[str, str]:
+        """The same message in every language (for buttons matched by their text)."""
+        return {lang: texts(key, **args) for lang, texts in self._texts.items()}
+
+
+def message_ids(lang: str, locales_dir: Path = LOCALES_DIR) -> set[str]:
+    """Ids defined for a language; tests use it to keep the languages in step."""
+    parser = FluentParser()
+    ids: set[str] = set()
+    for path in (locales_dir / lang).glob("*.ftl"):
+        resource = parser.parse(path.read_text(encoding="utf-8"))
+        ids.update(entry.id.name for entry in resource.body if isinstance(entry, ast.Message))
+    return ids

@@ -1,0 +1,64 @@
+"""Scheduled jobs: plain async functions of the services; the scheduler only calls them,
+and so do the tests."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from citybot.context import Services
+from citybot.dialogs.keyboards import buttons
+from citybot.services import reports
+from citybot.storage import outbox
+from citybot.storage.models import Resident, utcnow
+from citybot.storage.updates import forget_old_updates
+
+log = logging.getLogger("citybot.jobs")
+
+
+async def remind_idle_drafts(services: Services) -> int:
+    """One reminder for a draft left alone for `draft_reminder_hours`."""
+    limits = services.config.reports
+    async with services.sessions() as session:
+        drafts = await reports.drafts_to_remind(
+            session=session, idle=timedelta(hours=limits.draft_reminder_hours))
+        for draft in drafts:
+            resident = await session.get(Resident, draft.resident_id)
+            texts = services.translator(resident.language)
+            left = max(limits.draft_ttl_hours - limits.draft_reminder_hours, 1)
+            markup = buttons(("button-continue", "resume"), ("button-cancel", "cancel"),
+                             texts=texts)
+            await outbox.enqueue(
+                session=session, kind="draft_reminder", chat_id=resident.telegram_id,
+                payload={"text": texts("report-draft-reminder", hours=left),
+                         "reply_markup": markup.model_dump(exclude_none=True)},
+                dedupe_key=f"draft-reminder:{draft.token}",
+            )
+            draft.reminded_at = utcnow()
+            session.add(draft)
+        await session.commit()
+    if drafts:
+        log.info("draft reminders queued count=%s", len(drafts))
+        services.wake_courier()
+    return len(drafts)
+
+
+async def drop_expired_drafts(services: Services) -> int:
+    """Drafts untouched for `draft_ttl_hours` are dropped (after their one reminder)."""
+    ttl = timedelta(hours=services.config.reports.draft_ttl_hours)
+    async with services.sessions() as session:
+        drafts = await reports.expired_drafts(session=session, ttl=ttl)
+        for draft in drafts:
+            await session.delete(draft)
+        await session.commit()
+    if drafts:
+        log.info("expired drafts dropped count=%s", len(drafts))
+    return len(drafts)
+
+
+async def forget_processed_updates(services: Services) -> int:
+    """Telegram re-sends an update for at most a day; older ids need not be kept."""
+    async with services.sessions() as session:
+        removed = await forget_old_updates(session=session, older_than=timedelta(days=2))
+        await session.commit()
+    return removed

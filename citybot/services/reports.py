@@ -1,0 +1,165 @@
+"""Reports from draft to filed: validation, routing to a department, SLA, the queue card."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from citybot.config import CityConfig
+from citybot.services.nearby import geocell
+from citybot.storage import outbox
+from citybot.storage.models import (
+    EventKind,
+    Follower,
+    Report,
+    ReportDraft,
+    ReportEvent,
+    ReportPhoto,
+    Resident,
+    utcnow,
+)
+
+
+class DescriptionProblem(StrEnum):
+    too_short = "too_short"
+    no_words = "no_words"  # emoji, punctuation, nothing to read
+    too_long = "too_long"
+
+
+def check_description(text: str, *, min_chars: int, max_chars: int) -> DescriptionProblem | None:
+    stripped = text.strip()
+    if len(stripped) > max_chars:
+        return DescriptionProblem.too_long
+    letters = [ch for ch in stripped if unicodedata.category(ch).startswith(("L", "N"))]
+    if not letters:
+        return DescriptionProblem.no_words
+    if len(stripped) < min_chars or not re.search(r"\w{2,}", stripped):
+        return DescriptionProblem.too_short
+    return None
+
+
+# ---- drafts ---------------------------------------------------------------------------------
+
+async def get_draft(*, session: AsyncSession, resident_id: int) -> ReportDraft | None:
+    query = select(ReportDraft).where(ReportDraft.resident_id == resident_id)
+    return (await session.exec(query)).first()
+
+
+async def start_draft(
+    *, session: AsyncSession, resident: Resident, step: str, category: str | None = None,
+    suggested_category: str | None = None, description: str | None = None,
+) -> ReportDraft:
+    """A fresh draft for the resident; an unfinished one is replaced."""
+    old = await get_draft(session=session, resident_id=resident.id)
+    if old is not None:
+        await session.delete(old)
+        await session.flush()
+    draft = ReportDraft(
+        resident_id=resident.id, token=secrets.token_hex(16), step=step, category=category,
+        suggested_category=suggested_category, description=description,
+        language=resident.language,
+    )
+    session.add(draft)
+    await session.flush()
+    return draft
+
+
+def touch(draft: ReportDraft, **changes: object) -> None:
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    draft.updated_at = utcnow()
+    draft.reminded_at = None
+
+
+async def drafts_to_remind(
+    *, session: AsyncSession, idle: timedelta, now: datetime | None = None
+) -> list[ReportDraft]:
+    cutoff = (now or utcnow()) - idle
+    query = select(ReportDraft).where(
+        ReportDraft.updated_at < cutoff, col(ReportDraft.reminded_at).is_(None)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def expired_drafts(
+    *, session: AsyncSession, ttl: timedelta, now: datetime | None = None
+) -> list[ReportDraft]:
+    cutoff = (now or utcnow()) - ttl
+    query = select(ReportDraft).where(ReportDraft.updated_at < cutoff)
+    return list((await session.exec(query)).all())
+
+
+# ---- filing ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filed:
+    report: Report
+    new: bool  # False when this draft had already been filed (a double tap on Send)
+
+
+async def report_from_draft(*, session: AsyncSession, token: str) -> Report | None:
+    return (await session.exec(select(Report).where(Report.draft_token == token))).first()
+
+
+async def reports_since(*, session: AsyncSession, resident_id: int, since: datetime) -> int:
+    query = select(func.count()).select_from(Report).where(
+        Report.reporter_id == resident_id, Report.created_at >= since
+    )
+    return (await session.exec(query)).one()
+
+
+async def file_report(
+    *, session: AsyncSession, draft: ReportDraft, config: CityConfig, staff_chat_id: int
+) -> Filed:
+    """Turn a complete draft into a report, routed and queued, in the caller's transaction."""
+    existing = await report_from_draft(session=session, token=draft.token)
+    if existing is not None:
+        return Filed(report=existing, new=False)
+    category = config.category(draft.category)
+    now = utcnow()
+    report = Report(
+        reporter_id=draft.resident_id,
+        category=draft.category,
+        department=config.department_for(draft.category, draft.district).id,
+        description=draft.description or "",
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        geocell=geocell(draft.latitude, draft.longitude) if draft.latitude is not None else None,
+        address=draft.address,
+        district=draft.district,
+        language=draft.language,
+        draft_token=draft.token,
+        created_at=now,
+        updated_at=now,
+        due_at=now + timedelta(hours=category.sla_hours),
+    )
+    session.add(report)
+    await session.flush()
+    for position, photo in enumerate(draft.photos):
+        session.add(ReportPhoto(report_id=report.id, position=position, file_id=photo["file_id"],
+                                file_unique_id=photo.get("file_unique_id")))
+    session.add(Follower(report_id=report.id, resident_id=draft.resident_id))
+    session.add(ReportEvent(report_id=report.id, kind=EventKind.created, to_status=report.status,
+                            actor_kind="resident", note=None))
+    await outbox.enqueue(session=session, kind="card", chat_id=staff_chat_id,
+                         payload={"report_id": report.id}, dedupe_key=f"card:{report.id}",
+                         report_id=report.id)
+    await session.delete(draft)
+    await session.flush()
+    return Filed(report=report, new=True)
+
+
+async def follow(*, session: AsyncSession, report_id: int, resident_id: int) -> bool:
+    """Make the resident a follower; False when they already were."""
+    if await session.get(Follower, (report_id, resident_id)) is not None:
+        return False
+    session.add(Follower(report_id=report_id, resident_id=resident_id))
+    await session.flush()
+    return True

@@ -1,0 +1,80 @@
+"""An SQL-backed aiogram FSM storage: a conversation in progress survives a restart."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from citybot.storage.models import ConversationState, utcnow
+
+StateType = str | State | None
+
+# The session of the update being handled: state changes then commit together with the rest of
+# the handler's work (and SQLite is not asked for a second writer while the first one waits).
+update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
+
+def _upsert(dialect: str, values: dict[str, Any], update: dict[str, Any]) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ConversationState).values(**values)
+    return statement.on_conflict_do_update(index_elements=["key"], set_=update)
+
+
+class SQLStorage(BaseStorage):
+    """State and data of each conversation in the `conversation_states` table."""
+
+    def __init__(self, engine: AsyncEngine, key_builder: KeyBuilder | None = None) -> None:
+        self._engine = engine
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        self._keys = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        self._dialect = engine.dialect.name
+
+    @contextlib.asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        shared = update_session.get()
+        if shared is not None:
+            yield shared
+            return
+        async with self._sessions() as session:
+            yield session
+            await session.commit()
+
+    async def _write(self, key: StorageKey, **fields: Any) -> None:
+        row_key = self._keys.build(key)
+        update = {"updated_at": utcnow(), **fields}
+        values = {"key": row_key, "state": None, "data": {}, **update}
+        async with self._session() as session:
+            await session.exec(_upsert(self._dialect, values, update))
+
+    async def _read(self, key: StorageKey) -> ConversationState | None:
+        async with self._session() as session:
+            query = select(ConversationState).where(ConversationState.key == self._keys.build(key))
+            query = query.execution_options(populate_existing=True)
+            return (await session.exec(query)).first()
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._write(key, state=value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        row = await self._read(key)
+        return row.state if row else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._write(key, data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        row = await self._read(key)
+        return dict(row.data) if row else {}
+
+    async def close(self) -> None:
+        """The engine belongs to the application, which disposes of it."""

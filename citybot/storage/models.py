@@ -1,0 +1,257 @@
+"""SQLModel tables: what must survive a restart lives here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC on every backend (SQLite hands back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> Any:
+    default = None if nullable else utcnow
+    return Field(
+        default_factory=default,
+        sa_type=UTCDateTime,
+        nullable=nullable,
+        index=index,
+    )
+
+
+def _telegram_id(*, nullable: bool = False, index: bool = False, unique: bool = False) -> Any:
+    return Field(
+        default=None, sa_type=BigInteger, nullable=nullable, index=index, unique=unique
+    )
+
+
+class ReportStatus(StrEnum):
+    new = "new"
+    acknowledged = "acknowledged"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    rejected = "rejected"
+    duplicate = "duplicate"
+    not_responsible = "not_responsible"
+
+
+OPEN_STATUSES = (ReportStatus.new, ReportStatus.acknowledged, ReportStatus.in_progress)
+
+
+class Resident(SQLModel, table=True):
+    __tablename__ = "residents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = _telegram_id(unique=True)
+    first_name: str = Field(default="", max_length=128)
+    language: str = Field(default="en", max_length=8)
+    language_chosen: bool = False  # True once the resident picked a language in settings
+    blocked_bot: bool = False  # Telegram answered 403: we stop writing to them
+    created_at: datetime = _when()
+    last_seen_at: datetime = _when()
+
+
+class Report(SQLModel, table=True):
+    """A resident's report; its id is the public reference `#<id>`."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_category_status", "category", "status"),
+        # duplicate lookup: same category, neighbouring grid cells (see citybot.geo.cells)
+        Index("ix_reports_nearby", "category", "geocell", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="residents.id", index=True)
+    category: str = Field(max_length=32)
+    department: str = Field(max_length=64, index=True)
+    status: str = Field(default=ReportStatus.new, max_length=32, index=True)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    latitude: float | None = None
+    longitude: float | None = None
+    geocell: int | None = Field(default=None, sa_type=BigInteger)
+    address: str | None = Field(default=None, max_length=512)
+    district: str | None = Field(default=None, max_length=64)
+    language: str = Field(default="en", max_length=8)
+    draft_token: str | None = Field(default=None, max_length=64, unique=True)
+    card_chat_id: int | None = _telegram_id(nullable=True)
+    card_thread_id: int | None = _telegram_id(nullable=True)
+    card_message_id: int | None = _telegram_id(nullable=True)
+    assignee_telegram_id: int | None = _telegram_id(nullable=True)
+    assignee_name: str | None = Field(default=None, max_length=128)
+    duplicate_of: int | None = Field(default=None, foreign_key="reports.id")
+    created_at: datetime = _when(index=True)
+    updated_at: datetime = _when()
+    due_at: datetime | None = _when(nullable=True)
+    closed_at: datetime | None = _when(nullable=True)
+
+
+class ReportDraft(SQLModel, table=True):
+    """A report being written: kept in the database, so a restart loses nothing."""
+
+    __tablename__ = "report_drafts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="residents.id", unique=True)
+    token: str = Field(max_length=64)  # becomes Report.draft_token: one report per draft
+    step: str = Field(default="category", max_length=32)
+    category: str | None = Field(default=None, max_length=32)
+    suggested_category: str | None = Field(default=None, max_length=32)
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = Field(default=None, max_length=512)
+    district: str | None = Field(default=None, max_length=64)
+    photos: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    editing: bool = False  # True while changing one field from the summary
+    duplicate_checked: bool = False
+    language: str = Field(default="en", max_length=8)
+    created_at: datetime = _when()
+    updated_at: datetime = _when(index=True)
+    reminded_at: datetime | None = _when(nullable=True)
+
+
+class DepartmentTopic(SQLModel, table=True):
+    """The forum topic that is a department's queue, created on first use and remembered."""
+
+    __tablename__ = "department_topics"
+
+    department: str = Field(primary_key=True, max_length=64)
+    chat_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    thread_id: int = Field(sa_type=BigInteger)
+    created_at: datetime = _when()
+
+
+class ReportPhoto(SQLModel, table=True):
+    __tablename__ = "report_photos"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    file_id: str = Field(max_length=256)
+    file_unique_id: str | None = Field(default=None, max_length=128)
+    position: int = 0
+
+
+class EventKind(StrEnum):
+    created = "created"
+    status = "status"  # a transition from one status to another
+    comment = "comment"  # an internal note of staff
+    staff_reply = "staff_reply"  # relayed from staff to the resident
+    resident_reply = "resident_reply"  # relayed from the resident to the card's thread
+    reassigned = "reassigned"
+
+
+class ReportEvent(SQLModel, table=True):
+    """Everything that happened to a report, with who and when."""
+
+    __tablename__ = "report_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    kind: str = Field(max_length=32)
+    from_status: str | None = Field(default=None, max_length=32)
+    to_status: str | None = Field(default=None, max_length=32)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    actor_kind: str = Field(default="system", max_length=16)  # resident, staff, system
+    actor_telegram_id: int | None = _telegram_id(nullable=True)
+    actor_name: str | None = Field(default=None, max_length=128)
+    chat_id: int | None = _telegram_id(nullable=True)  # where the relayed message stands
+    message_id: int | None = _telegram_id(nullable=True)
+    created_at: datetime = _when()
+
+
+class Follower(SQLModel, table=True):
+    """A resident who gets a report's updates (the reporter follows their own)."""
+
+    __tablename__ = "followers"
+
+    report_id: int = Field(foreign_key="reports.id", primary_key=True)
+    resident_id: int = Field(foreign_key="residents.id", primary_key=True, index=True)
+    created_at: datetime = _when()
+
+
+class OutboxState(StrEnum):
+    pending = "pending"
+    sending = "sending"  # claimed by a sender; a stale claim is taken over
+    sent = "sent"
+    failed = "failed"  # gave up after the retries
+    undeliverable = "undeliverable"  # 403: the resident blocked the bot
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An outgoing Bot API call, claimed before sending so nothing is sent twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # card, notification, reply, digest, ...
+    method: str = Field(default="sendMessage", max_length=32)
+    chat_id: int = _telegram_id()
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    dedupe_key: str | None = Field(default=None, max_length=128)
+    report_id: int | None = Field(default=None, foreign_key="reports.id", index=True)
+    state: str = Field(default=OutboxState.pending, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    claimed_at: datetime | None = _when(nullable=True)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = _when(nullable=True)
+    sent_message_id: int | None = _telegram_id(nullable=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _when()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Update ids already handled, so a re-delivered update is handled once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    bot_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    processed_at: datetime = _when(index=True)
+
+
+class ConversationState(SQLModel, table=True):
+    """aiogram FSM state and data, kept in SQL so a conversation survives a restart."""
+
+    __tablename__ = "conversation_states"
+
+    key: str = Field(primary_key=True, max_length=255)
+    state: str | None = Field(default=None, max_length=255)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _when()

@@ -1,0 +1,121 @@
+"""The outbox: every outgoing message is a row, claimed before it is sent.
+
+The one window where a crash can duplicate a message: after Telegram accepted a call and
+before `mark_sent` commits. A claim that is never completed is taken over after
+`CLAIM_TIMEOUT`, and that message is then sent again. Everything else is exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from citybot.storage.models import OutboxMessage, OutboxState, utcnow
+
+CLAIM_TIMEOUT = timedelta(seconds=60)
+
+
+async def enqueue(
+    *, session: AsyncSession, kind: str, chat_id: int, payload: dict[str, Any],
+    method: str = "sendMessage", dedupe_key: str | None = None, report_id: int | None = None,
+    not_before: datetime | None = None,
+) -> OutboxMessage | None:
+    """Add a message in the caller's transaction; None when `dedupe_key` was queued before."""
+    message = OutboxMessage(
+        kind=kind, method=method, chat_id=chat_id, payload=payload, dedupe_key=dedupe_key,
+        report_id=report_id, next_attempt_at=not_before or utcnow(),
+    )
+    if dedupe_key is None:
+        session.add(message)
+        await session.flush()
+        return message
+    try:
+        async with session.begin_nested():
+            session.add(message)
+            await session.flush()
+    except IntegrityError:
+        return None
+    return message
+
+
+async def claim_due(
+    *, session: AsyncSession, worker: str, limit: int = 50, now: datetime | None = None
+) -> list[OutboxMessage]:
+    """Mark up to `limit` due messages as being sent by `worker` and return them (committed)."""
+    now = now or utcnow()
+    claim = f"{worker}:{uuid.uuid4().hex[:12]}"
+    due = or_(
+        (OutboxMessage.state == OutboxState.pending) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.state == OutboxState.sending)
+        & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+    )
+    query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list((await session.exec(query)).all())
+    if not ids:
+        await session.commit()
+        return []
+    await session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), due)
+        .values(state=OutboxState.sending, claimed_by=claim, claimed_at=now)
+    )
+    await session.commit()
+    claimed = select(OutboxMessage).where(
+        col(OutboxMessage.id).in_(ids), OutboxMessage.claimed_by == claim,
+    ).order_by(OutboxMessage.id).execution_options(populate_existing=True)
+    return list((await session.exec(claimed)).all())
+
+
+async def mark_sent(
+    *, session: AsyncSession, message: OutboxMessage, message_id: int | None = None
+) -> None:
+    message.state = OutboxState.sent
+    message.sent_at = utcnow()
+    message.sent_message_id = message_id
+    message.attempts += 1
+    session.add(message)
+
+
+async def mark_retry(
+    *, session: AsyncSession, message: OutboxMessage, delay: timedelta, error: str,
+    counts: bool = True,
+) -> None:
+    """Back to pending after `delay`; a 429 passes counts=False: waiting is not failing."""
+    message.state = OutboxState.pending
+    message.next_attempt_at = utcnow() + delay
+    message.last_error = error[:2000]
+    message.claimed_by = None
+    if counts:
+        message.attempts += 1
+    session.add(message)
+
+
+async def mark_final(
+    *, session: AsyncSession, message: OutboxMessage, state: OutboxState, error: str
+) -> None:
+    message.state = state
+    message.last_error = error[:2000]
+    message.attempts += 1
+    session.add(message)
+
+
+async def backlog(*, session: AsyncSession) -> int:
+    query = select(func.count()).select_from(OutboxMessage).where(
+        col(OutboxMessage.state).in_([OutboxState.pending, OutboxState.sending])
+    )
+    return (await session.exec(query)).one()
+
+
+async def next_due_at(*, session: AsyncSession) -> datetime | None:
+    query = select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.state == OutboxState.pending
+    )
+    return (await session.exec(query)).one()

@@ -1,0 +1,46 @@
+"""Queries about residents."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from citybot.storage.models import Resident, utcnow
+
+
+async def get_resident(*, session: AsyncSession, telegram_id: int) -> Resident | None:
+    return (await session.exec(select(Resident).where(Resident.telegram_id == telegram_id))).first()
+
+
+async def get_or_create_resident(
+    *, session: AsyncSession, telegram_id: int, first_name: str, language: str
+) -> Resident:
+    """The resident behind a Telegram user; the first visit records their language."""
+    resident = await get_resident(session=session, telegram_id=telegram_id)
+    if resident is None:
+        resident = Resident(telegram_id=telegram_id, first_name=first_name[:128], language=language)
+        session.add(resident)
+        await session.flush()
+        return resident
+    resident.last_seen_at = utcnow()
+    resident.first_name = first_name[:128]
+    if not resident.language_chosen:
+        resident.language = language
+    if resident.blocked_bot:
+        resident.blocked_bot = False  # they wrote to us again, so they unblocked the bot
+    session.add(resident)
+    return resident
+
+
+async def set_language(*, session: AsyncSession, resident: Resident, language: str) -> None:
+    resident.language = language
+    resident.language_chosen = True
+    session.add(resident)
+
+
+async def mark_blocked(*, session: AsyncSession, telegram_id: int) -> None:
+    """Telegram answered 403: the person blocked the bot (groups have no resident row)."""
+    resident = await get_resident(session=session, telegram_id=telegram_id)
+    if resident is not None and not resident.blocked_bot:
+        resident.blocked_bot = True
+        session.add(resident)

@@ -1,0 +1,100 @@
+"""A resident meets the bot: /start, /help, the menu and settings, in English and Russian."""
+
+import pytest
+
+from citybot.testing import button_texts
+
+
+@pytest.mark.parametrize(
+    ("language_code", "greeting", "menu"),
+    [
+        ("en", "Hello, Anna!", ["📝 Report a problem", "📋 My reports", "❓ Ask a question",
+                               "⚙️ Settings"]),
+        ("ru", "Здравствуйте, Anna!", ["📝 Сообщить о проблеме", "📋 Мои обращения",
+                                      "❓ Задать вопрос", "⚙️ Настройки"]),
+        # neither language: the city's default_language (ru in the demo city)
+        ("de", "Здравствуйте, Anna!", ["📝 Сообщить о проблеме", "📋 Мои обращения",
+                                      "❓ Задать вопрос", "⚙️ Настройки"]),
+    ],
+)
+async def test_start_greets_in_the_residents_language(
+    emulator, citybot, language_code: str, greeting: str, menu: list[str]
+) -> None:
+    anna = emulator.add_user(first_name="Anna", language_code=language_code)
+    emulator.send_text(anna, "/start")
+    reply = await emulator.wait_for_message(anna)
+    assert greeting in reply["text"]
+    assert button_texts(reply) == menu
+
+
+@pytest.mark.parametrize(
+    ("language_code", "expected"),
+    [("en", "What I can do"), ("ru", "Что я умею")],
+)
+async def test_help(emulator, citybot, language_code: str, expected: str) -> None:
+    user = emulator.add_user(first_name="Ivan", language_code=language_code)
+    emulator.send_text(user, "/help")
+    reply = await emulator.wait_for_message(user)
+    assert expected in reply["text"]
+    assert "/report" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    ("send", "english", "russian"),
+    [
+        ("send_sticker", "sticker", "стикер"),
+        ("send_voice", "voice", "Голосовые"),
+        ("send_document", "Report a problem", "Сообщить о проблеме"),
+        ("send_photo", "Report a problem", "Сообщить о проблеме"),
+        ("send_video", "Report a problem", "Сообщить о проблеме"),
+        ("send_contact", "phone number", "номер телефона"),
+    ],
+)
+async def test_non_text_in_the_menu_gets_a_short_helpful_answer(
+    emulator, citybot, send: str, english: str, russian: str
+) -> None:
+    for code, expected in (("en", english), ("ru", russian)):
+        user = emulator.add_user(first_name="Sam", language_code=code)
+        getattr(emulator, send)(user)
+        reply = await emulator.wait_for_message(user)
+        assert expected in reply["text"]
+        assert len(reply["text"]) < 300
+        assert button_texts(reply)  # the menu is offered again
+
+
+async def test_a_location_in_the_menu_points_to_reporting(emulator, citybot) -> None:
+    ivan = emulator.add_user(first_name="Иван", language_code="ru")
+    emulator.send_location(ivan, 0.0, 0.0)
+    reply = await emulator.wait_for_message(ivan)
+    assert "Сообщить о проблеме" in reply["text"]
+
+
+async def test_unknown_text_gets_the_menu(emulator, citybot) -> None:
+    anna = emulator.add_user(first_name="Anna", language_code="en")
+    emulator.send_text(anna, "<b>asdf</b> qwerty")
+    reply = await emulator.wait_for_message(anna)
+    assert button_texts(reply)
+
+
+async def test_a_stale_or_forged_button_is_answered(emulator, citybot) -> None:
+    anna = emulator.add_user(first_name="Anna", language_code="en")
+    emulator.send_text(anna, "/start")
+    greeting = await emulator.wait_for_message(anna)
+    query_id = emulator.click(anna, greeting, "forged:data:here")
+    answer = await emulator.wait_for_callback_answer(query_id)
+    assert answer["text"] == "This button is no longer active."
+
+
+async def test_settings_switch_the_language(emulator, citybot) -> None:
+    anna = emulator.add_user(first_name="Anna", language_code="en")
+    emulator.send_text(anna, "⚙️ Settings")
+    settings = await emulator.wait_for_message(anna)
+    assert button_texts(settings) == ["English", "Русский"]
+    emulator.click_button(anna, settings, "Русский")
+    saved = await emulator.wait_for_message(anna)
+    assert "по-русски" in saved["text"]
+    assert "📝 Сообщить о проблеме" in button_texts(saved)
+    emulator.send_text(anna, "/help")
+    assert "Что я умею" in (await emulator.wait_for_message(anna))["text"]
+    emulator.send_text(anna, "⚙️ Настройки")  # the Russian menu works too
+    assert "Язык: Русский" in (await emulator.wait_for_message(anna))["text"]

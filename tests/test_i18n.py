@@ -1,0 +1,47 @@
+import re
+from pathlib import Path
+
+from citybot.i18n import LOCALES_DIR, Html, Translator, message_ids, pick_language
+
+
+def test_every_message_exists_in_both_languages() -> None:
+    english, russian = message_ids("en"), message_ids("ru")
+    assert english, "no English messages found"
+    assert english - russian == set(), f"missing in Russian: {sorted(english - russian)}"
+    assert russian - english == set(), f"missing in English: {sorted(russian - english)}"
+
+
+def test_russian_texts_are_russian() -> None:
+    translator = Translator()
+    for key in sorted(message_ids("ru")):
+        if key.startswith("language-name"):
+            continue
+        value = translator("ru")(key)
+        letters = re.findall(r"[A-Za-zА-Яа-яЁё]", re.sub(r"<[^>]+>|/\w+|\{[^}]*\}|#\w+", "", value))
+        if len(letters) < 8:
+            continue
+        cyrillic = sum(1 for ch in letters if re.match(r"[А-Яа-яЁё]", ch))
+        assert cyrillic / len(letters) > 0.5, f"{key} does not read as Russian: {value!r}"
+
+
+def test_same_files_in_both_languages() -> None:
+    names = {lang: {p.name for p in (LOCALES_DIR / lang).glob("*.ftl")} for lang in ("en", "ru")}
+    assert names["en"] == names["ru"]
+
+
+def test_arguments_are_escaped_unless_marked_safe() -> None:
+    texts = Translator()("en")
+    assert "&lt;b&gt;" in texts("start-greeting", name="<b>", city="X")
+    assert "<i>x</i>" in texts("start-greeting", name=Html("<i>x</i>"), city="X")
+
+
+def test_language_codes_map_to_ours() -> None:
+    assert pick_language("ru-RU", "en") == "ru"
+    assert pick_language("en-GB", "ru") == "en"
+    assert pick_language("uk", "ru") == "ru"
+    assert pick_language(None, "en") == "en"
+
+
+def test_locale_files_are_utf8() -> None:
+    for path in Path(LOCALES_DIR).glob("*/*.ftl"):
+        path.read_text(encoding="utf-8")
