@@ -20,6 +20,7 @@ def setup_logging(level: str = "INFO") -> None:
         datefmt="%Y-%m-%dT%H:%M:%S%z",
     )
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _load_config(settings):
@@ -36,6 +37,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings.require_token()
     config = _load_config(settings)
     upgrade(settings.database_url)
+    log.info("database up to date url=%s", settings.safe_database_url)
     asyncio.run(run_polling(settings, config))
     return 0
 

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     def _blank_chat_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @property
+    def safe_database_url(self) -> str:
+        """DATABASE_URL with any password masked, for logs."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
     def require_token(self) -> str:
         if self.bot_token is None:
             raise SettingsError(MISSING_TOKEN)

@@ -46,7 +46,7 @@ def any_database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def city_config():  # noqa: ANN201
+def city_config():
     from citybot.config import load_config
 
     return load_config(CONFIG_PATH)
@@ -61,12 +61,12 @@ async def emulator() -> AsyncIterator:
 
 
 @pytest.fixture
-def official(emulator):  # noqa: ANN001, ANN201
+def official(emulator):
     return emulator.add_user("Olga", language_code="en", username="olga_city")
 
 
 @pytest.fixture
-def staff_group(emulator, city_config, official):  # noqa: ANN001, ANN201
+def staff_group(emulator, city_config, official):
     """The staff supergroup of config.yml: a forum with one official in it."""
     return emulator.add_group(
         "City staff", [official], is_forum=True, id=city_config.staff.chat_id
@@ -74,7 +74,7 @@ def staff_group(emulator, city_config, official):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-async def citybot(emulator, sqlite_url, city_config, staff_group) -> AsyncIterator:  # noqa: ANN001
+async def citybot(emulator, sqlite_url, city_config, staff_group) -> AsyncIterator:
     from citybot.testing import running_bot
 
     async with running_bot(

@@ -60,9 +60,12 @@ async def on_open(query: CallbackQuery, callback_data: OpenReport, session: Asyn
         session=session, report_id=report.id), texts, services))
 
 
-def public_history(report: Report, events: list[ReportEvent], texts: Texts, services: Services) -> str:
+def public_history(
+    report: Report, events: list[ReportEvent], texts: Texts, services: Services
+) -> str:
     timezone = services.config.city.timezone
-    lines = [report_line(report, texts, services), f"<i>{escape(report.description, quote=False)}</i>"]
+    description = escape(report.description, quote=False)
+    lines = [report_line(report, texts, services), f"<i>{description}</i>"]
     if report.address:
         lines.append(f"📍 {escape(report.address, quote=False)}")
     lines.append("")

@@ -494,7 +494,8 @@ def build_router() -> Router:
     router.callback_query.register(on_resume, ReportAction.filter(F.action == "resume"))
     router.callback_query.register(on_restart, ReportAction.filter(F.action == "restart"))
     router.callback_query.register(
-        on_category_confirmed, ReportFlow.confirm_category, ReportAction.filter(F.action == "confirm")
+        on_category_confirmed, ReportFlow.confirm_category,
+        ReportAction.filter(F.action == "confirm"),
     )
     router.callback_query.register(
         on_choose_another, ReportFlow.confirm_category, ReportAction.filter(F.action == "choose")

@@ -33,7 +33,7 @@ class StreetMatch:
     house: HouseNumber | None = None
     point: LatLon | None = None
     address: str | None = None
-    suggestions: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # "Street, house" to offer instead
 
 
 def format_address(street: Street, house: str | None, language: str) -> str:
@@ -89,11 +89,12 @@ class OfflineGeocoder:
         parsed = split(query, extra_noise=self._noise)
         if not parsed.letters or not self._streets:
             return StreetMatch()
-        names = self._cyrillic if _is_cyrillic(query) else self._any_alphabet
+        cyrillic = _is_cyrillic(query) and self._cyrillic.plain
+        spellings = self._cyrillic if cyrillic else self._any_alphabet
         best: tuple[float, int, HouseNumber | None] | None = None
         scores = None
         for words, house in _readings(parsed):
-            street_scores = names.score(words, parsed.kind, len(self._streets))
+            street_scores = spellings.score(words, parsed.kind, len(self._streets))
             top = int(np.argmax(street_scores))
             if best is None or street_scores[top] > best[0]:
                 best, scores = (float(street_scores[top]), top, house), street_scores
@@ -108,9 +109,11 @@ class OfflineGeocoder:
                 point=self.point_on(street, house.value if house else None),
                 address=format_address(street, house.label if house else None, language),
             )  # fmt: skip
-        floor = self.threshold - SUGGESTION_MARGIN
-        names = [self._streets[i].name.get(language) for i in ranked if scores[i] >= floor]
-        return StreetMatch(score=score, suggestions=names[:MAX_SUGGESTIONS])
+        # Suggestions keep the typed house number, so that choosing one finds the house.
+        floor, label = self.threshold - SUGGESTION_MARGIN, house.label if house else None
+        names = [format_address(self._streets[i], label, language) for i in ranked[:10]
+                 if scores[i] >= floor]  # fmt: skip
+        return StreetMatch(score=score, house=house, suggestions=names[:MAX_SUGGESTIONS])
 
     def point_on(self, street: Street, house_number: int | None = None) -> LatLon:
         """The point of a house number along the street (the street's middle without one)."""

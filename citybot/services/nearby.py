@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 
-from geopy.distance import distance
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.geo import distance_m
 from citybot.storage.models import OPEN_STATUSES, Report
 
 CELL_DEGREES = 0.001  # ~111 m of latitude; less of longitude away from the equator
@@ -33,24 +33,23 @@ def cells_around(latitude: float, longitude: float, radius_m: float) -> list[int
     return [row * _ROW + column for row in rows for column in columns]
 
 
-def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return distance(a, b).meters
-
-
 async def open_reports_nearby(
     *, session: AsyncSession, category: str, latitude: float, longitude: float,
     radius_m: float, limit: int = 3,
 ) -> list[tuple[Report, float]]:
     """Open reports of the category within `radius_m`, nearest first, with their distance."""
-    query = select(Report).where(
+    candidates = select(Report.id, Report.latitude, Report.longitude).where(
         Report.category == category,
         col(Report.geocell).in_(cells_around(latitude, longitude, radius_m)),
         col(Report.status).in_([status.value for status in OPEN_STATUSES]),
     )
-    found = []
-    for report in (await session.exec(query)).all():
-        metres = metres_between((latitude, longitude), (report.latitude, report.longitude))
-        if metres <= radius_m:
-            found.append((report, metres))
-    found.sort(key=lambda pair: pair[1])
-    return found[:limit]
+    near = sorted(
+        (metres, report_id)
+        for report_id, lat, lon in (await session.exec(candidates)).all()
+        if (metres := distance_m((latitude, longitude), (lat, lon))) <= radius_m
+    )[:limit]
+    if not near:
+        return []
+    reports = await session.exec(select(Report).where(col(Report.id).in_([i for _, i in near])))
+    by_id = {report.id: report for report in reports.all()}
+    return [(by_id[report_id], metres) for metres, report_id in near]

@@ -80,7 +80,7 @@ class Report(SQLModel, table=True):
     __tablename__ = "reports"
     __table_args__ = (
         Index("ix_reports_category_status", "category", "status"),
-        # duplicate lookup: same category, neighbouring grid cells (see citybot.geo.cells)
+        # duplicate lookup: same category, neighbouring grid cells (see citybot.services.nearby)
         Index("ix_reports_nearby", "category", "geocell", "status"),
     )
 

@@ -8,6 +8,7 @@ from sqlmodel import func, select
 from citybot.storage.models import Follower, Report, ReportDraft, ReportPhoto
 from citybot.testing import button_texts, running_bot
 
+GRAFFITI, GRAFFITI_RU = "🎨 Graffiti and vandalism", "🎨 Граффити и вандализм"
 SADOVAYA_12 = (56.8961, 39.5840)  # on Sadovaya Street, Central District
 OUTSIDE = (55.7558, 37.6173)  # Moscow: not Lipovsk
 
@@ -77,7 +78,8 @@ async def test_english_resident_reports_a_pothole_with_location_and_photo(
 
     card = await emulator.wait_for_message(staff_group, contains="#1")
     topics = emulator.topics(staff_group)
-    assert topics[card["message_thread_id"]]["name"] in {"Roads Department", "Управление дорожного хозяйства"}
+    topic = topics[card["message_thread_id"]]["name"]
+    assert topic in {"Roads Department", "Управление дорожного хозяйства"}
     assert "Huge pothole" in card["text"] and "Sadovaya Street" in card["text"]
     assert "Anna" not in card["text"]  # staff never see who reported it
     album = await emulator.wait_for_message(staff_group, contains="#1 ·",
@@ -156,7 +158,7 @@ async def test_free_form_bad_inputs_get_polite_answers_and_lose_nothing(
 
 async def test_a_double_tap_on_send_files_one_report(emulator, citybot, staff_group) -> None:
     anna = emulator.add_user("Anna", language_code="en")
-    await start_report(emulator, anna, "🎨 Graffiti and vandalism", "Graffiti all over the bus stop shelter")
+    await start_report(emulator, anna, GRAFFITI, "Graffiti all over the bus stop shelter")
     summary = await to_summary_with_point(emulator, anna)
     emulator.click_button(anna, summary, "✅ Send")
     emulator.click_button(anna, summary, "✅ Send")
@@ -209,7 +211,7 @@ async def test_too_many_reports_in_an_hour_are_throttled(emulator, citybot, staf
     anna = emulator.add_user("Anna")
     limit = citybot.services.config.reports.max_reports_per_hour
     for number in range(1, limit + 2):
-        await start_report(emulator, anna, "🎨 Graffiti and vandalism", f"Tag number {number} on the wall")
+        await start_report(emulator, anna, GRAFFITI, f"Tag number {number} on the wall")
         emulator.send_text(anna, f"Pushkina {number * 10}")  # ~200 m apart: no duplicates
         await reply(emulator, anna)
         photos = await reply(emulator, anna)
@@ -262,7 +264,7 @@ async def test_an_album_is_acknowledged_once_and_capped(emulator, citybot, staff
 
 async def test_cancel_drops_the_draft(emulator, citybot, staff_group) -> None:
     anna = emulator.add_user("Anna")
-    await start_report(emulator, anna, "🎨 Graffiti and vandalism", "Graffiti on the school fence")
+    await start_report(emulator, anna, GRAFFITI, "Graffiti on the school fence")
     summary = await to_summary_with_point(emulator, anna)
     emulator.click_button(anna, summary, "✖️ Cancel")
     assert "nothing was sent" in (await reply(emulator, anna))["text"]
@@ -276,7 +278,7 @@ async def test_a_draft_survives_a_restart(
     ivan = emulator.add_user("Иван", language_code="ru")
     async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
                            config=city_config):
-        prompt = await start_report(emulator, ivan, "🎨 Граффити и вандализм", "Надписи на стене школы")
+        prompt = await start_report(emulator, ivan, GRAFFITI_RU, "Надписи на стене школы")
         assert "Где это?" in prompt["text"]
     async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
                            config=city_config) as second:
@@ -293,7 +295,7 @@ async def test_a_draft_survives_a_restart(
 
 async def test_report_again_offers_to_continue_the_draft(emulator, citybot, staff_group) -> None:
     anna = emulator.add_user("Anna")
-    await start_report(emulator, anna, "🎨 Graffiti and vandalism", "Graffiti on the school fence")
+    await start_report(emulator, anna, GRAFFITI, "Graffiti on the school fence")
     emulator.send_text(anna, "/start")
     await reply(emulator, anna)
     emulator.send_text(anna, "/report")
@@ -311,7 +313,7 @@ async def test_a_plain_staff_group_gets_hashtags(
     anna = emulator.add_user("Anna")
     async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
                            config=city_config, staff_chat_id=group.id):
-        await start_report(emulator, anna, "🎨 Graffiti and vandalism", "Graffiti on the school fence")
+        await start_report(emulator, anna, GRAFFITI, "Graffiti on the school fence")
         summary = await to_summary_with_point(emulator, anna)
         emulator.click_button(anna, summary, "✅ Send")
         card = await emulator.wait_for_message(group, contains="#1")
@@ -323,7 +325,7 @@ async def test_a_plain_staff_group_gets_hashtags(
 async def test_card_is_retried_after_telegram_errors(emulator, citybot, staff_group) -> None:
     emulator.inject_fault("sendMessage", "500", chat_id=staff_group.id, times=2)
     anna = emulator.add_user("Anna")
-    await start_report(emulator, anna, "🎨 Graffiti and vandalism", "Graffiti on the school fence")
+    await start_report(emulator, anna, GRAFFITI, "Graffiti on the school fence")
     summary = await to_summary_with_point(emulator, anna)
     emulator.click_button(anna, summary, "✅ Send")
     await reply(emulator, anna, contains="#1")
