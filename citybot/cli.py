@@ -21,6 +21,7 @@ def setup_logging(level: str = "INFO") -> None:
     )
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)
 
 
 def _load_config(settings):
@@ -91,12 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["check"])
     config.set_defaults(func=cmd_config_check)
 
-    try:
-        from citybot.nlu import cli as nlu_cli
-    except ImportError:  # the NLU package is optional while it is being built
-        nlu_cli = None
-    if nlu_cli is not None:
-        nlu_cli.register(sub)
+    from citybot.nlu import cli as nlu_cli
+
+    nlu_cli.register(sub)
     return parser
 
 

@@ -11,6 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.config import CityConfig
 from citybot.geo import CityMap, Geocoding, build_geocoding
 from citybot.i18n import Translator
+from citybot.knowledge import FaqDesk
+from citybot.nlu import NLUService, build_nlu
 from citybot.settings import Settings
 from citybot.storage.database import make_engine, make_sessionmaker
 
@@ -24,7 +26,11 @@ class Services:
     staff_chat_id: int
     city_map: CityMap
     geocoding: Geocoding
+    nlu: NLUService
+    faq: FaqDesk
     forums: dict[int, bool] = field(default_factory=dict)  # chat id → is a forum (cached)
+    # user id → (is a member of the staff group, when that was asked): getChatMember, cached briefly
+    staff_members: dict[int, tuple[bool, float]] = field(default_factory=dict)
     courier_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wake_courier(self) -> None:
@@ -32,6 +38,7 @@ class Services:
         self.courier_wakeup.set()
 
     async def close(self) -> None:
+        await self.nlu.close()
         await self.geocoding.close()
         await self.engine.dispose()
 
@@ -47,4 +54,7 @@ def build_services(settings: Settings, config: CityConfig) -> Services:
         staff_chat_id=settings.staff_chat_id or config.staff.chat_id,
         city_map=city_map,
         geocoding=build_geocoding(config, city_map),
+        nlu=build_nlu(backend=config.nlu.backend, rasa_url=config.nlu.rasa_url,
+                      timeout_s=config.nlu.timeout_s),
+        faq=FaqDesk.load(config.knowledge.waste, config.knowledge.transport),
     )

@@ -7,7 +7,6 @@ wrap an already formatted fragment in `Html` to pass it through unchanged.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from pathlib import Path
 
 from fluent.runtime import FluentLocalization, FluentResourceLoader
@@ -61,13 +60,16 @@ class Translator:
             lang: Texts(lang, FluentLocalization([lang, "en"], resource_ids, loader))
             for lang in LANGUAGES
         }
+        self._all: dict[str, frozenset[str]] = {}
 
     def __call__(self, lang: str | None) -> Texts:
         return self._texts.get(lang or self.default, self._texts[self.default])
 
-    def all(self, key: str, **args: object) -> Mapping[str, str]:
+    def all(self, key: str) -> frozenset[str]:
         """The same message in every language (for buttons matched by their text)."""
-        return {lang: texts(key, **args) for lang, texts in self._texts.items()}
+        if key not in self._all:
+            self._all[key] = frozenset(texts(key) for texts in self._texts.values())
+        return self._all[key]
 
 
 def message_ids(lang: str, locales_dir: Path = LOCALES_DIR) -> set[str]:

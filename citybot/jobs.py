@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from citybot.context import Services
 from citybot.dialogs.keyboards import buttons
-from citybot.services import reports
+from citybot.services import notify, reports
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
 from citybot.storage.updates import forget_old_updates
@@ -62,3 +62,8 @@ async def forget_processed_updates(services: Services) -> int:
         removed = await forget_old_updates(session=session, older_than=timedelta(days=2))
         await session.commit()
     return removed
+
+
+async def remind_overdue_reports(services: Services) -> int:
+    """SLA: an overdue report's card is flagged and one reminder is posted in its thread."""
+    return await notify.remind_overdue(services)

@@ -19,4 +19,6 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
                       id="drop_expired_drafts", replace_existing=True)
     scheduler.add_job(jobs.forget_processed_updates, "interval", hours=6, args=[services],
                       id="forget_processed_updates", replace_existing=True)
+    scheduler.add_job(jobs.remind_overdue_reports, "interval", minutes=5, args=[services],
+                      id="remind_overdue_reports", replace_existing=True)
     return scheduler

@@ -12,19 +12,41 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, LinkPreviewOptions
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot import errors
 from citybot.bot.courier import Courier
-from citybot.bot.middlewares import DatabaseMiddleware, PeopleMiddleware
+from citybot.bot.middlewares import (
+    DatabaseMiddleware,
+    KeepResponseModels,
+    PeopleMiddleware,
+    SaveBeforeSpeaking,
+)
 from citybot.bot.queues import deliver_card
 from citybot.context import Services
-from citybot.dialogs import fallback, menu, my_reports, report, settings
+from citybot.dialogs import (
+    fallback,
+    followup,
+    handoff,
+    menu,
+    my_reports,
+    questions,
+    report,
+    settings,
+    staff,
+)
+from citybot.dialogs.filters import run_sync_filters_on_loop
+from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
+from citybot.services.notify import undeliverable
+from citybot.storage.models import OutboxMessage
 
 log = logging.getLogger("citybot.bot")
 
 
 def build_bot(token: str, api_url: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    session.middleware(SaveBeforeSpeaking())
+    session.middleware(KeepResponseModels())
     return Bot(
         token,
         session=session,
@@ -49,7 +71,11 @@ def build_storage(services: Services, redis_url: str | None) -> BaseStorage:
 
 def build_courier(bot: Bot, services: Services, worker: str | None = None) -> Courier:
     """The outbox's courier, with the deliveries that are more than one Bot API call."""
-    return Courier(bot, services, deliveries={"card": deliver_card}, worker=worker)
+    async def on_undeliverable(session: AsyncSession, message: OutboxMessage) -> None:
+        await undeliverable(services, session, message)
+
+    return Courier(bot, services, deliveries={"card": deliver_card, **STAFF_DELIVERIES},
+                   worker=worker, on_undeliverable=on_undeliverable)
 
 
 def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
@@ -70,10 +96,12 @@ def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, my_reports, report, fallback,
+        menu, settings, my_reports, followup, handoff, report, questions, fallback,
     )))
 
-    dp.include_routers(errors.build_router(), residents)
+    dp.include_routers(errors.build_router(), staff.build_router(services.staff_chat_id),
+                       staff.build_guard_router(services.staff_chat_id), residents)
+    run_sync_filters_on_loop(dp)
     return dp
 
 

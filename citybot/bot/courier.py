@@ -1,9 +1,18 @@
-"""The courier delivers the outbox: claim → send → record, with retries that lose nothing."""
+"""The courier delivers the outbox: claim → send → record, with retries that lose nothing.
+
+Each message is claimed (committed) before it is sent, and its result is committed the moment
+Telegram answers, message by message even when several are in flight. The one window where a
+crash duplicates a message is therefore between Telegram's "ok" and that commit (milliseconds):
+the claim then goes stale and the message is sent again after `outbox.CLAIM_TIMEOUT`. A call
+that gets no answer within `REQUEST_TIMEOUT` is the same case seen from outside (Telegram may or
+may not have sent it): it is retried, since losing a message is worse than repeating one.
+429s are honoured (the message waits `retry_after`, the pacer holds its chat), 403 marks the
+message undeliverable and tells staff through `on_undeliverable`.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -30,6 +39,7 @@ from aiogram.methods import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.context import Services
+from citybot.services.pacing import Pacer
 from citybot.storage import outbox
 from citybot.storage.models import OutboxMessage, OutboxState
 from citybot.storage.residents import mark_blocked
@@ -48,71 +58,147 @@ REQUEST_TIMEOUT = 20  # well under the claim timeout, so a slow call is not sent
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=10)
 
+SENDS = frozenset(name for name in METHODS if name.startswith("send") or name == "copyMessage")
+DEFERRED = object()  # the pacer has no slot soon enough: the message goes back to the queue
+
 # A special kind of message is delivered by its own function; the rest are plain Bot API calls.
 Delivery = Callable[[Bot, Services, AsyncSession, OutboxMessage], Awaitable[int | None]]
+# Called in the same transaction when a message turns out undeliverable (403).
+Undeliverable = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
 
 
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(attempts, 12)), MAX_BACKOFF)
 
 
-async def call_bot_api(bot: Bot, message: OutboxMessage) -> int | None:
+async def call_bot_api(bot: Bot, message: OutboxMessage,
+                       request_timeout: float = REQUEST_TIMEOUT) -> int | None:
     method = METHODS[message.method].model_validate({"chat_id": message.chat_id, **message.payload})
-    result = await bot(method, request_timeout=REQUEST_TIMEOUT)
+    result = await bot(method, request_timeout=int(request_timeout))
     if isinstance(result, list):
         return result[0].message_id if result else None
     return getattr(result, "message_id", None)
 
 
 class Courier:
+    """Delivers the outbox. Special kinds (cards, thread notices) go one at a time, in order.
+    Plain Bot API calls are each given a slot by the pacer, sent when it comes and recorded in
+    a transaction of their own the moment Telegram answers; `run` claims the next batch while
+    earlier ones are still being sent, keeping at most `ahead` seconds of slots reserved."""
+
     def __init__(
         self, bot: Bot, services: Services, deliveries: dict[str, Delivery] | None = None,
-        worker: str | None = None,
+        worker: str | None = None, *, pacer: Pacer | None = None,
+        on_undeliverable: Undeliverable | None = None, ahead: float = 2.0,
+        max_in_flight: int = 200, request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         self.bot = bot
         self.services = services
         self.deliveries = deliveries or {}
         self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
+        self.pacer = pacer or Pacer()
+        self.on_undeliverable = on_undeliverable
+        self.ahead = ahead
+        self.max_in_flight = max_in_flight
+        self.request_timeout = request_timeout
+        self._in_flight: set[asyncio.Task[None]] = set()
 
-    async def deliver_due(self, limit: int = 50) -> int:
-        """One pass over what is due now; returns how many messages were handled."""
+    async def deliver_due(self, limit: int = 50, *, wait: bool = True) -> int:
+        """One pass over what is due now; returns how many messages were claimed. With
+        wait=False, plain calls are left sending in the background."""
         async with self.services.sessions() as session:
             claimed = await outbox.claim_due(session=session, worker=self.worker, limit=limit)
+            plain = []
             for message in claimed:
-                await self._deliver(session, message)
-                await session.commit()
+                if message.kind in self.deliveries:
+                    await self._deliver_special(session, message)
+                    await session.commit()
+                else:
+                    plain.append(message)
+        started = [self._start(message) for message in plain]
+        if wait and started:
+            await asyncio.gather(*started)
         return len(claimed)
 
-    async def _deliver(self, session: AsyncSession, message: OutboxMessage) -> None:
-        special = self.deliveries.get(message.kind)
+    async def _deliver_special(self, session: AsyncSession, message: OutboxMessage) -> None:
+        wait = self.pacer.reserve(message.chat_id, send=message.method in SENDS)
+        if wait is None:
+            await self._record(session, message, DEFERRED)
+            return
+        await asyncio.sleep(wait)
         try:
-            if special is not None:
-                sent_id = await special(self.bot, self.services, session, message)
-            else:
-                sent_id = await call_bot_api(self.bot, message)
-        except TelegramRetryAfter as error:
+            outcome = await self.deliveries[message.kind](self.bot, self.services, session,
+                                                          message)
+        except Exception as error:
+            outcome = error
+        await self._record(session, message, outcome)
+
+    def _start(self, message: OutboxMessage) -> asyncio.Task[None]:
+        """Take the message's slot now (so a chat's messages keep their order) and send it
+        when the slot comes."""
+        wait = self.pacer.reserve(message.chat_id, send=message.method in SENDS)
+        task = asyncio.create_task(self._send(message, wait))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return task
+
+    async def _send(self, message: OutboxMessage, wait: float | None) -> None:
+        outcome: object = DEFERRED
+        if wait is not None:
+            try:
+                await asyncio.sleep(wait)
+            except asyncio.CancelledError:  # stopping before its slot: not sent, release it
+                await self._save(message, DEFERRED)
+                raise
+            try:
+                outcome = await call_bot_api(self.bot, message, self.request_timeout)
+            except Exception as error:
+                outcome = error
+        await self._save(message, outcome)
+
+    async def _save(self, message: OutboxMessage, outcome: object) -> None:
+        async with self.services.sessions() as session:
+            session.add(message)
+            await self._record(session, message, outcome)
+            await session.commit()  # for a sent message, the duplicate window ends here
+
+    async def _record(self, session: AsyncSession, message: OutboxMessage,
+                      outcome: object) -> None:
+        if outcome is DEFERRED:  # its chat is busy for a while: back to the queue, no attempt
+            await outbox.mark_retry(session=session, message=message, counts=False,
+                                    delay=timedelta(seconds=self.pacer.delay(message.chat_id)),
+                                    error=message.last_error or "paced")
+        elif isinstance(outcome, BaseException):
+            await self._failed(session, message, outcome)
+        else:
+            await outbox.mark_sent(session=session, message=message, message_id=outcome)
+
+    async def _failed(self, session: AsyncSession, message: OutboxMessage,
+                      error: BaseException) -> None:
+        if isinstance(error, TelegramRetryAfter):
+            self.pacer.throttled(message.chat_id, error.retry_after)
             await outbox.mark_retry(session=session, message=message, counts=False,
                                     delay=timedelta(seconds=error.retry_after), error=str(error))
             log.warning("rate limited outbox_id=%s retry_after=%s", message.id, error.retry_after)
-        except TelegramForbiddenError as error:
+        elif isinstance(error, TelegramForbiddenError):
             await outbox.mark_final(session=session, message=message,
                                     state=OutboxState.undeliverable, error=str(error))
             await mark_blocked(session=session, telegram_id=message.chat_id)
+            if self.on_undeliverable is not None:
+                await self.on_undeliverable(session, message)
             log.info("undeliverable outbox_id=%s chat_id=%s", message.id, message.chat_id)
-        except TelegramBadRequest as error:
+        elif isinstance(error, TelegramBadRequest):
             if "message is not modified" in str(error):
                 await outbox.mark_sent(session=session, message=message)
             else:
                 await outbox.mark_final(session=session, message=message,
                                         state=OutboxState.failed, error=str(error))
                 log.error("rejected outbox_id=%s error=%s", message.id, error)
-        except (TelegramServerError, TelegramNetworkError, TimeoutError) as error:
-            await self._retry_or_fail(session, message, repr(error))
-        except Exception as error:
-            log.exception("delivery crashed outbox_id=%s", message.id)
+        elif isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError):
             await self._retry_or_fail(session, message, repr(error))
         else:
-            await outbox.mark_sent(session=session, message=message, message_id=sent_id)
+            log.error("delivery crashed outbox_id=%s", message.id, exc_info=error)
+            await self._retry_or_fail(session, message, repr(error))
 
     async def _retry_or_fail(
         self, session: AsyncSession, message: OutboxMessage, error: str
@@ -129,14 +215,32 @@ class Courier:
 
     async def run(self, wake: asyncio.Event, idle_seconds: float = 1.0) -> None:
         """Deliver until cancelled; `wake` is set after a handler commits new messages."""
+        try:
+            await self._run(wake, idle_seconds)
+        finally:
+            for task in list(self._in_flight):
+                task.cancel()
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _run(self, wake: asyncio.Event, idle_seconds: float) -> None:
         while True:
+            if self._in_flight and (len(self._in_flight) >= self.max_in_flight
+                                    or self.pacer.backlog() > self.ahead):
+                await asyncio.wait(self._in_flight, timeout=idle_seconds,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                continue
             try:
-                handled = await self.deliver_due()
+                handled = await self.deliver_due(wait=False)
             except Exception:
                 log.exception("courier pass failed")
                 handled = 0
             if handled:
                 continue
             wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=idle_seconds)
+            # not asyncio.wait_for: on Python 3.11 it can swallow a cancellation that arrives
+            # as the event is set, and the courier would then never stop
+            waiter = asyncio.ensure_future(wake.wait())
+            try:
+                await asyncio.wait({waiter}, timeout=idle_seconds)
+            finally:
+                waiter.cancel()

@@ -23,3 +23,38 @@ class ReportAction(CallbackData, prefix="rep1"):
 
 class OpenReport(CallbackData, prefix="my1"):
     number: int
+
+
+class StaffAction(CallbackData, prefix="st1"):
+    """A button of a queue card; `value` carries a department for Reassign."""
+
+    action: str
+    report: int
+    value: str = ""
+
+
+class HelpdeskAction(CallbackData, prefix="hd1"):
+    """A staff button of a helpdesk conversation (Close)."""
+
+    action: str
+    handoff: int
+
+
+class FollowupAction(CallbackData, prefix="fu1"):
+    """A resident's button about one of their reports: fixed, not_fixed, reopen, end."""
+
+    action: str
+    report: int
+
+
+class HandoffAction(CallbackData, prefix="ho1"):
+    """A resident's button of a conversation with a person (End)."""
+
+    action: str
+    handoff: int
+
+
+class FaqKey(CallbackData, prefix="faq1", sep="|"):
+    """A button of an answer: a key of the knowledge base (see citybot.knowledge.answers)."""
+
+    key: str

@@ -38,6 +38,20 @@ def open_buttons(reports: list[Report]) -> InlineKeyboardMarkup:
 
 async def on_my_reports(message: Message, session: AsyncSession, resident: Resident,
                         texts: Texts, services: Services) -> None:
+    await show(message, session=session, resident=resident, texts=texts, services=services)
+
+
+async def show(message: Message, *, session: AsyncSession, resident: Resident, texts: Texts,
+               services: Services, number: int | None = None) -> None:
+    """The resident's reports; with `number`, that report's history when it is theirs."""
+    if number is not None:
+        report = await session.get(Report, number)
+        if report is not None and await is_follower(
+                session=session, report_id=report.id, resident_id=resident.id):
+            events = await history(session=session, report_id=report.id)
+            await message.answer(public_history(report, events, texts, services))
+            return
+        await message.answer(texts("ask-report-unknown", number=number))
     reports = await reports_of(session=session, resident_id=resident.id)
     if not reports:
         await message.answer(texts("my-none"), reply_markup=main_menu(texts))

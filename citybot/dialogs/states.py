@@ -15,3 +15,11 @@ class ReportFlow(StatesGroup):
 
 class AskFlow(StatesGroup):
     question = State()
+
+
+class StaffFlow(StatesGroup):
+    note = State()  # an official writes the note a button asked for
+
+
+class FollowupFlow(StatesGroup):
+    reopen_reason = State()  # the reporter says what is still wrong

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.storage import sqlite_inline
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,12 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 def make_engine(database_url: str) -> AsyncEngine:
     url = async_url(database_url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 10})
+        # SQLite has one writer: one shared connection per process queues the transactions in
+        # asyncio instead of SQLite's sleeping busy handler (which stays for other processes,
+        # such as a `citybot` command run beside the bot).
+        path = make_url(url).database or ":memory:"
+        engine = create_async_engine(url, async_creator=sqlite_inline.connector(path, 2.0),
+                                     pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
     else:
         engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

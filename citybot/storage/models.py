@@ -70,6 +70,10 @@ class Resident(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)
     language_chosen: bool = False  # True once the resident picked a language in settings
     blocked_bot: bool = False  # Telegram answered 403: we stop writing to them
+    # Where the resident's free text goes for now: "report:<id>" after staff wrote to them about
+    # a report, "handoff:<id>" while talking to a person (see citybot.services.relay).
+    conversation: str | None = Field(default=None, max_length=32)
+    conversation_until: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     last_seen_at: datetime = _when()
 
@@ -107,6 +111,7 @@ class Report(SQLModel, table=True):
     updated_at: datetime = _when()
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
+    sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
 
 
 class ReportDraft(SQLModel, table=True):
@@ -166,12 +171,16 @@ class EventKind(StrEnum):
     staff_reply = "staff_reply"  # relayed from staff to the resident
     resident_reply = "resident_reply"  # relayed from the resident to the card's thread
     reassigned = "reassigned"
+    assigned = "assigned"  # an official took over a report without changing its status
+    merged = "merged"  # another report was merged into this one as its duplicate
+    feedback = "feedback"  # the reporter confirmed the fix (👍)
 
 
 class ReportEvent(SQLModel, table=True):
     """Everything that happened to a report, with who and when."""
 
     __tablename__ = "report_events"
+    __table_args__ = (Index("ix_report_events_message", "chat_id", "message_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="reports.id", index=True)
@@ -184,6 +193,7 @@ class ReportEvent(SQLModel, table=True):
     actor_name: str | None = Field(default=None, max_length=128)
     chat_id: int | None = _telegram_id(nullable=True)  # where the relayed message stands
     message_id: int | None = _telegram_id(nullable=True)
+    file_id: str | None = Field(default=None, max_length=256)  # a relayed photo
     created_at: datetime = _when()
 
 
@@ -211,6 +221,8 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "state", "next_attempt_at"),
+        # which report a bot message belongs to, when someone replies to it
+        Index("ix_outbox_sent_message", "chat_id", "sent_message_id"),
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
     )
 
@@ -229,6 +241,48 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = _when(nullable=True)
     sent_message_id: int | None = _telegram_id(nullable=True)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _when()
+
+
+class HandoffStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class Handoff(SQLModel, table=True):
+    """A resident talking to a person: relayed into the helpdesk topic until staff close it."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (Index("ix_handoffs_resident_status", "resident_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="residents.id")
+    status: str = Field(default=HandoffStatus.open, max_length=16)
+    language: str = Field(default="en", max_length=8)
+    first_text: str | None = Field(default=None, sa_column=Column(Text))
+    chat_id: int | None = _telegram_id(nullable=True)  # where its header card stands
+    thread_id: int | None = _telegram_id(nullable=True)
+    card_message_id: int | None = _telegram_id(nullable=True)
+    opened_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
+    closed_by: str | None = Field(default=None, max_length=16)  # staff, resident
+    closed_by_name: str | None = Field(default=None, max_length=128)
+
+
+class HandoffMessage(SQLModel, table=True):
+    """One relayed message of a handoff conversation, either way."""
+
+    __tablename__ = "handoff_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(foreign_key="handoffs.id", index=True)
+    author: str = Field(max_length=16)  # resident, staff
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    file_id: str | None = Field(default=None, max_length=256)
+    actor_telegram_id: int | None = _telegram_id(nullable=True)
+    actor_name: str | None = Field(default=None, max_length=128)
+    chat_id: int | None = _telegram_id(nullable=True)  # the original message
+    message_id: int | None = _telegram_id(nullable=True)
     created_at: datetime = _when()
 
 

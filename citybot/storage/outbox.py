@@ -27,6 +27,7 @@ async def enqueue(
     not_before: datetime | None = None,
 ) -> OutboxMessage | None:
     """Add a message in the caller's transaction; None when `dedupe_key` was queued before."""
+    session.info["outbox_touched"] = True  # tells the courier to look now (see DatabaseMiddleware)
     message = OutboxMessage(
         kind=kind, method=method, chat_id=chat_id, payload=payload, dedupe_key=dedupe_key,
         report_id=report_id, next_attempt_at=not_before or utcnow(),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.storage.models import Resident, utcnow
+
+SEEN_RESOLUTION = timedelta(minutes=10)
 
 
 async def get_resident(*, session: AsyncSession, telegram_id: int) -> Resident | None:
@@ -22,13 +26,16 @@ async def get_or_create_resident(
         session.add(resident)
         await session.flush()
         return resident
-    resident.last_seen_at = utcnow()
-    resident.first_name = first_name[:128]
-    if not resident.language_chosen:
+    # written only when something changed: most updates then read the resident, never write
+    now = utcnow()
+    if now - resident.last_seen_at > SEEN_RESOLUTION:
+        resident.last_seen_at = now
+    if resident.first_name != first_name[:128]:
+        resident.first_name = first_name[:128]
+    if not resident.language_chosen and resident.language != language:
         resident.language = language
     if resident.blocked_bot:
         resident.blocked_bot = False  # they wrote to us again, so they unblocked the bot
-    session.add(resident)
     return resident
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.storage.models import ProcessedUpdate, utcnow
@@ -13,13 +13,12 @@ from citybot.storage.models import ProcessedUpdate, utcnow
 
 async def claim_update(*, session: AsyncSession, bot_id: int, update_id: int) -> bool:
     """Record the update in the current transaction; False when it was handled already."""
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedUpdate(bot_id=bot_id, update_id=update_id))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(ProcessedUpdate).values(
+        bot_id=bot_id, update_id=update_id, processed_at=utcnow()
+    ).on_conflict_do_nothing()
+    result = await session.exec(statement)
+    return result.rowcount == 1
 
 
 async def forget_old_updates(*, session: AsyncSession, older_than: timedelta) -> int:

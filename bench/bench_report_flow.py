@@ -1,0 +1,164 @@
+"""300 simulated residents file reports at once against the emulator, beside a bare aiogram
+echo bot on the same emulator: updates per second and the latency from a resident's update to
+the bot's answer. Targets: CityBot ≥ half the echo bot's throughput; p99 ≤ 100 ms with
+100 updates/s offered.
+
+    python -m bench bench_report_flow           (RESIDENTS=100 for a quicker run)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from citybot.config import load_config
+from citybot.emulator import TelegramEmulator
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS_PER_RESIDENT = 6
+OFFERED_RATE = 100.0  # updates per second, for the latency target
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 100.0
+
+
+class Clock:
+    """Latency of each step: from pushing the update to the bot's first answer."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+
+    async def step(self, emulator: TelegramEmulator, user, act: Callable[[], object],
+                   answers: int = 1) -> dict:
+        started = time.perf_counter()
+        act()
+        reply = await emulator.wait_for_message(user, timeout=30)
+        self.samples.append((time.perf_counter() - started) * 1000)
+        for _ in range(answers - 1):
+            reply = await emulator.wait_for_message(user, timeout=30)
+        return reply
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
+async def file_one(emulator: TelegramEmulator, clock: Clock, index: int) -> None:
+    user = emulator.add_user(f"Resident{index}", language_code="en" if index % 2 else "ru")
+    lat, lon = 56.8920 + (index // 20) * 0.0011, 39.5830 + (index % 20) * 0.0018
+    picker = await clock.step(emulator, user, lambda: emulator.send_text(user, "/report"))
+    category = picker["reply_markup"]["inline_keyboard"][index % 5][0]["callback_data"]
+    await clock.step(emulator, user, lambda: emulator.click(user, picker, category))
+    await clock.step(emulator, user, lambda: emulator.send_text(
+        user, f"Problem number {index}: broken bench and a pothole"))
+    photos = await clock.step(emulator, user, lambda: emulator.send_location(user, lat, lon),
+                              answers=2)
+    skip = photos["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    summary = await clock.step(emulator, user, lambda: emulator.click(user, photos, skip))
+    send = summary["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    created = await clock.step(emulator, user, lambda: emulator.click(user, summary, send))
+    if "#" not in created["text"]:
+        raise RuntimeError(f"resident {index} got {created['text']!r}")
+
+
+async def echo_one(emulator: TelegramEmulator, clock: Clock, index: int) -> None:
+    user = emulator.add_user(f"Echo{index}")
+    for step in range(STEPS_PER_RESIDENT):
+        await clock.step(emulator, user, lambda s=step: emulator.send_text(user, f"hello {s}"))
+
+
+async def crowd(emulator: TelegramEmulator, residents: int, one, rate: float | None) -> tuple:
+    """All residents at once (rate None), or starting one by one so that `rate` updates per
+    second are offered in all. Two residents go first, unmeasured, to warm the bot up."""
+    for index in range(residents, residents + 2):
+        await one(emulator, Clock(), index)
+    clock = Clock()
+    started = time.perf_counter()
+    tasks = []
+    for index in range(residents):
+        tasks.append(asyncio.create_task(one(emulator, clock, index)))
+        if rate:
+            await asyncio.sleep(STEPS_PER_RESIDENT / rate)
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    return len(clock.samples) / elapsed, clock.samples
+
+
+@contextlib.asynccontextmanager
+async def bot_process(emulator: TelegramEmulator, command: list[str], **env: str):
+    """The bot in a process of its own, as in production: it gets a core of its own too."""
+    environment = {**os.environ, "BOT_TOKEN": emulator.token,
+                   "TELEGRAM_API_URL": emulator.url, **env}
+    environment.pop("REDIS_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command, cwd=ROOT, env=environment,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        await emulator.wait_for_call("getUpdates", timeout=60)
+        before = cpu_seconds(process.pid)
+        yield lambda: cpu_seconds(process.pid) - before
+    finally:
+        process.terminate()
+        _, stderr = await process.communicate()
+        if process.returncode not in (0, -15):
+            print(stderr.decode()[-2000:])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(residents: int) -> dict[str, float]:
+    config = load_config(ROOT / "config.yml")
+    figures: dict[str, float] = {}
+    async with TelegramEmulator() as emulator:
+        async with bot_process(emulator, ["-m", "bench.echo_bot"]) as cpu:
+            rate, samples = await crowd(emulator, residents, echo_one, None)
+            figures["echo_cpu_ms"] = cpu() * 1000 / len(samples)
+        figures.update(echo_rate=rate, echo_p50=statistics.median(samples),
+                       echo_p99=percentile(samples, 0.99))
+    for mode in ("burst", "offered"):
+        with tempfile.TemporaryDirectory() as folder:
+            async with TelegramEmulator() as emulator:
+                emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
+                async with bot_process(emulator, ["-m", "citybot", "--log-level", "WARNING",
+                                                  "run"],
+                                       DATABASE_URL=f"sqlite:///{folder}/bench.db") as cpu:
+                    rate, samples = await crowd(emulator, residents, file_one,
+                                                OFFERED_RATE if mode == "offered" else None)
+                    figures[f"{mode}_cpu_ms"] = cpu() * 1000 / len(samples)
+                figures[f"{mode}_rate"] = rate
+                figures[f"{mode}_p50"] = statistics.median(samples)
+                figures[f"{mode}_p99"] = percentile(samples, 0.99)
+    return figures
+
+
+def main() -> int:
+    residents = int(os.environ.get("RESIDENTS", "300"))
+    f = asyncio.run(run(residents))
+    ratio = f["burst_rate"] / f["echo_rate"]
+    print(f"{residents} residents x {STEPS_PER_RESIDENT} updates; each bot in its own process")
+    print(f"echo bot, all at once:      {f['echo_rate']:7.1f} updates/s  "
+          f"p50 {f['echo_p50']:6.1f} ms  p99 {f['echo_p99']:6.1f} ms  "
+          f"bot CPU {f['echo_cpu_ms']:.2f} ms/update")
+    print(f"CityBot, all at once:       {f['burst_rate']:7.1f} updates/s  "
+          f"p50 {f['burst_p50']:6.1f} ms  p99 {f['burst_p99']:6.1f} ms  "
+          f"bot CPU {f['burst_cpu_ms']:.2f} ms/update "
+          f"({ratio:.2f} of the echo bot; target >= {TARGET_RATIO})")
+    print(f"CityBot, {OFFERED_RATE:.0f} updates/s offered: {f['offered_rate']:7.1f} updates/s  "
+          f"p50 {f['offered_p50']:6.1f} ms  p99 {f['offered_p99']:6.1f} ms  "
+          f"bot CPU {f['offered_cpu_ms']:.2f} ms/update (target p99 <= {TARGET_P99_MS} ms)")
+    return 0 if ratio >= TARGET_RATIO and f["offered_p99"] <= TARGET_P99_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

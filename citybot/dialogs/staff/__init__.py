@@ -1,0 +1,67 @@
+"""The staff desk in the staff supergroup: card buttons, staff commands and the reply relay.
+
+`build_router` serves the staff group, and only its members (StaffOnly); `build_guard_router`
+answers staff buttons and commands that arrive anywhere else (a forwarded card in a private
+chat, a forged button), checking membership there too and changing nothing.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, or_f
+from aiogram.types import CallbackQuery, Message
+
+from citybot.context import Services
+from citybot.dialogs.callbacks import HelpdeskAction, StaffAction
+from citybot.dialogs.staff import actions, commands, relay
+from citybot.dialogs.staff.access import StaffOnly, is_staff
+from citybot.i18n import Texts
+
+STAFF_COMMANDS = ("queue", "stats")
+
+
+async def on_unknown_button(query: CallbackQuery, texts: Texts) -> None:
+    """Unknown, forged or outdated callback data in the staff group: answered, nothing done."""
+    await query.answer(texts("button-expired"))
+
+
+def build_router(staff_chat_id: int) -> Router:
+    """A new router each time: every Dispatcher gets its own."""
+    router = Router(name="staff")
+    router.message.filter(F.chat.id == staff_chat_id)
+    router.callback_query.filter(F.message.chat.id == staff_chat_id)
+    router.message.middleware(StaffOnly())
+    router.callback_query.middleware(StaffOnly())
+    last = Router(name="staff_fallback")  # a router's own handlers run before its children's
+    last.callback_query.register(on_unknown_button)
+    router.include_routers(actions.build_router(), commands.build_router(), relay.build_router(),
+                           last)
+    return router
+
+
+# ---- staff buttons and commands outside the staff group -------------------------------------
+
+async def on_staff_button_elsewhere(query: CallbackQuery, services: Services,
+                                    texts: Texts) -> None:
+    staff = await is_staff(query.bot, services, query.from_user.id)
+    await query.answer(texts("staff-use-in-group" if staff else "staff-only"), show_alert=True)
+
+
+async def on_staff_command_elsewhere(message: Message, services: Services, texts: Texts) -> None:
+    staff = message.from_user is not None and await is_staff(message.bot, services,
+                                                             message.from_user.id)
+    await message.answer(texts("staff-use-in-group" if staff else "staff-only"))
+
+
+def build_guard_router(staff_chat_id: int) -> Router:
+    """A new router each time: every Dispatcher gets its own."""
+    router = Router(name="staff_guard")
+    router.message.filter(F.chat.id != staff_chat_id)
+    router.callback_query.filter(F.message.chat.id != staff_chat_id)
+    router.callback_query.register(on_staff_button_elsewhere,
+                                   or_f(StaffAction.filter(), HelpdeskAction.filter()))
+    router.message.register(on_staff_command_elsewhere, Command(*STAFF_COMMANDS))
+    router.message.register(on_staff_command_elsewhere,
+                            Command("report", magic=F.args.regexp(r"^\s*#?\d+\s*$")))
+    router.callback_query.register(on_unknown_button, F.message.chat.type != "private")
+    return router

@@ -1,0 +1,71 @@
+"""Who is staff: a member of the staff supergroup (getChatMember, cached for a minute). Staff
+buttons and commands check it wherever they arrive, private chats included."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+
+from citybot.context import Services
+from citybot.services.workflow import Actor
+
+log = logging.getLogger("citybot.staff")
+
+CACHE_SECONDS = 60.0
+MEMBER = frozenset({"creator", "administrator", "member"})
+
+
+async def is_staff(bot: Bot, services: Services, user_id: int) -> bool:
+    """Asked of Telegram at most once a minute per person; a failed question means no."""
+    now = time.monotonic()
+    cached = services.staff_members.get(user_id)
+    if cached is not None and now - cached[1] < CACHE_SECONDS:
+        return cached[0]
+    try:
+        member = await bot.get_chat_member(services.staff_chat_id, user_id)
+    except TelegramAPIError as error:
+        log.warning("membership check failed user_id=%s error=%s", user_id, error)
+        return False
+    staff = member.status in MEMBER or (member.status == "restricted"
+                                        and bool(getattr(member, "is_member", False)))
+    services.staff_members[user_id] = (staff, now)
+    return staff
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(kind="staff", telegram_id=user.id, name=user.first_name[:128])
+
+
+class StaffOnly(BaseMiddleware):
+    """Lets only staff reach the staff handlers (and hands them `actor`); anyone else is
+    answered, and nothing changes."""
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject, data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        services: Services = data["services"]
+        anonymous_admin = isinstance(event, Message) and event.sender_chat is not None and \
+            event.sender_chat.id == services.staff_chat_id
+        if anonymous_admin:
+            data["actor"] = Actor(kind="staff", telegram_id=None, name=None)
+            return await handler(event, data)
+        if user is None or user.is_bot or not await is_staff(data["bot"], services, user.id):
+            await refuse(event, data["texts"])
+            return None
+        data["actor"] = actor_of(user)
+        return await handler(event, data)
+
+
+async def refuse(event: TelegramObject, texts: Any) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(texts("staff-only"), show_alert=True)
+    elif isinstance(event, Message) and (event.text or "").startswith("/"):
+        await event.reply(texts("staff-only"))
