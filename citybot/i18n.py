@@ -10,6 +10,7 @@ import html
 from pathlib import Path
 
 from fluent.runtime import FluentLocalization, FluentResourceLoader
+from fluent.runtime.types import fluent_number
 from fluent.syntax import FluentParser, ast
 
 LANGUAGES = ("en", "ru")
@@ -34,6 +35,8 @@ def _escape(value: object) -> object:
         return str(value)
     if isinstance(value, str):
         return html.escape(value, quote=False)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return fluent_number(value, useGrouping=False)  # "#1234", not "#1,234"; plurals still work
     return value
 
 

@@ -58,3 +58,11 @@ def test_language_codes_map_to_ours() -> None:
 def test_locale_files_are_utf8() -> None:
     for path in Path(LOCALES_DIR).glob("*/*.ftl"):
         path.read_text(encoding="utf-8")
+
+
+def test_numbers_are_not_grouped_but_plurals_still_work() -> None:
+    for lang in ("en", "ru"):
+        texts = Translator()(lang)
+        assert "#12345" in texts("report-already-sent", number=12345)
+    assert Translator()("ru")("age-days", n=2) == "2 дня назад"
+    assert Translator()("ru")("age-days", n=5) == "5 дней назад"

@@ -41,6 +41,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.context import Services
 from citybot.services.pacing import Pacer
 from citybot.storage import outbox
+from citybot.storage.fsm import current_session
 from citybot.storage.models import OutboxMessage, OutboxState
 from citybot.storage.residents import mark_blocked
 
@@ -126,11 +127,14 @@ class Courier:
             await self._record(session, message, DEFERRED)
             return
         await asyncio.sleep(wait)
+        token = current_session.set(session)  # saved before each call (SaveBeforeSpeaking)
         try:
             outcome = await self.deliveries[message.kind](self.bot, self.services, session,
                                                           message)
         except Exception as error:
             outcome = error
+        finally:
+            current_session.reset(token)
         await self._record(session, message, outcome)
 
     def _start(self, message: OutboxMessage) -> asyncio.Task[None]:

@@ -16,7 +16,7 @@ from aiogram.types import Chat, TelegramObject, Update, User
 
 from citybot.context import Services
 from citybot.i18n import pick_language
-from citybot.storage.fsm import update_session
+from citybot.storage.fsm import current_session
 from citybot.storage.residents import get_or_create_resident
 from citybot.storage.updates import claim_update
 
@@ -35,11 +35,11 @@ class DatabaseMiddleware(BaseMiddleware):
             ):
                 return None
             data["session"] = session
-            token = update_session.set(session)
+            token = current_session.set(session)
             try:
                 result = await handler(event, data)
             finally:
-                update_session.reset(token)
+                current_session.reset(token)
             await session.commit()
             if session.info.pop("outbox_touched", False):
                 services.wake_courier()  # what the handler queued in the outbox goes out now
@@ -76,7 +76,7 @@ class SaveBeforeSpeaking(BaseRequestMiddleware):
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        session = update_session.get()
+        session = current_session.get()
         if session is not None and session.in_transaction():
             await session.commit()
         return await make_request(bot, method)

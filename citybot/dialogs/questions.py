@@ -91,10 +91,8 @@ async def on_faq_key(
         await handoff.start_handoff(message, state=state, session=session, resident=resident,
                                     texts=texts, services=services)
     elif key == "menu:report":
-        await report.on_report(message, state=state, session=session, resident=resident,
-                               draft=await report.reports.get_draft(
-                                   session=session, resident_id=resident.id),
-                               texts=texts, services=services)
+        await report.begin(message, state=state, session=session, resident=resident,
+                           texts=texts, services=services)
     elif key == "menu:status":
         await my_reports.show(message, session=session, resident=resident, texts=texts,
                               services=services)

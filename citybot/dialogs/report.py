@@ -127,8 +127,18 @@ def summary_text(draft: ReportDraft, texts: Texts, services: Services) -> str:
 
 async def on_report(
     message: Message, state: FSMContext, session: AsyncSession, resident: Resident,
-    draft: ReportDraft | None, texts: Texts, services: Services,
+    texts: Texts, services: Services,
 ) -> None:
+    await begin(message, state=state, session=session, resident=resident, texts=texts,
+                services=services)
+
+
+async def begin(
+    message: Message, *, state: FSMContext, session: AsyncSession, resident: Resident,
+    texts: Texts, services: Services,
+) -> None:
+    """Start a report, or offer to continue the unfinished one."""
+    draft = await reports.get_draft(session=session, resident_id=resident.id)
     if draft is not None:
         category = (services.config.category(draft.category).name.get(texts.lang)
                     if draft.category else texts("report-resume-unknown"))

@@ -18,9 +18,10 @@ from citybot.storage.models import ConversationState, utcnow
 
 StateType = str | State | None
 
-# The session of the update being handled: state changes then commit together with the rest of
-# the handler's work (and SQLite is not asked for a second writer while the first one waits).
-update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+# The session of the work in hand (an update, a delivery): conversation state commits together with
+# the rest of that work, and citybot.bot.middlewares.SaveBeforeSpeaking commits it before the bot
+# calls Telegram, so no transaction is held open while Telegram answers.
+current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 
 def _upsert(dialect: str, values: dict[str, Any], update: dict[str, Any]) -> Any:
@@ -44,7 +45,7 @@ class SQLStorage(BaseStorage):
 
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
-        shared = update_session.get()
+        shared = current_session.get()
         if shared is not None:
             yield shared
             return

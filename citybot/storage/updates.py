@@ -16,9 +16,8 @@ async def claim_update(*, session: AsyncSession, bot_id: int, update_id: int) ->
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     statement = insert(ProcessedUpdate).values(
         bot_id=bot_id, update_id=update_id, processed_at=utcnow()
-    ).on_conflict_do_nothing()
-    result = await session.exec(statement)
-    return result.rowcount == 1
+    ).on_conflict_do_nothing().returning(ProcessedUpdate.update_id)
+    return (await session.exec(statement)).first() is not None
 
 
 async def forget_old_updates(*, session: AsyncSession, older_than: timedelta) -> int:

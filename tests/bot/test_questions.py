@@ -90,6 +90,10 @@ async def test_out_of_scope_gets_the_menu_and_a_person(emulator, citybot) -> Non
     answer = await ask(emulator, anna, "what is the meaning of life")
     assert "not sure I understood" in answer["text"]
     assert "🙋 Ask a person" in button_texts(answer)
+    emulator.click_button(anna, answer, "📝 Report a problem")
+    assert "What kind of problem" in (await emulator.wait_for_message(anna))["text"]
+    emulator.click_button(anna, answer, "📋 My reports")
+    assert "no reports yet" in (await emulator.wait_for_message(anna))["text"]
 
 
 async def test_status_question_without_reports(emulator, citybot) -> None:
