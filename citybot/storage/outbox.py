@@ -72,7 +72,9 @@ async def claim_due(
     claimed = select(OutboxMessage).where(
         col(OutboxMessage.id).in_(ids), OutboxMessage.claimed_by == claim,
     ).order_by(OutboxMessage.id).execution_options(populate_existing=True)
-    return list((await session.exec(claimed)).all())
+    messages = list((await session.exec(claimed)).all())
+    await session.commit()  # hold no transaction while the caller waits and sends
+    return messages
 
 
 async def mark_sent(
