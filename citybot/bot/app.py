@@ -11,7 +11,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, LinkPreviewOptions
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot import errors
@@ -105,11 +110,19 @@ def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
     return dp
 
 
+RESIDENT_COMMANDS = ("start", "report", "my", "settings", "human", "help")
+STAFF_COMMANDS = ("queue", "report", "stats")
+
+
 async def set_commands(bot: Bot, services: Services) -> None:
+    """The command menus: residents' in private chats, staff's in the staff group."""
     for language in ("en", "ru"):
         texts = services.translator(language)
-        commands = [
-            BotCommand(command=name, description=texts(f"command-{name}"))
-            for name in ("start", "report", "my", "settings", "help")
-        ]
-        await bot.set_my_commands(commands, language_code=language)
+        residents = [BotCommand(command=name, description=texts(f"command-{name}"))
+                     for name in RESIDENT_COMMANDS]
+        await bot.set_my_commands(residents, scope=BotCommandScopeAllPrivateChats(),
+                                  language_code=language)
+        staff = [BotCommand(command=name, description=texts(f"command-staff-{name}"))
+                 for name in STAFF_COMMANDS]
+        await bot.set_my_commands(staff, scope=BotCommandScopeChat(chat_id=services.staff_chat_id),
+                                  language_code=language)

@@ -98,3 +98,18 @@ async def test_settings_switch_the_language(emulator, citybot) -> None:
     assert "Что я умею" in (await emulator.wait_for_message(anna))["text"]
     emulator.send_text(anna, "⚙️ Настройки")  # the Russian menu works too
     assert "Язык: Русский" in (await emulator.wait_for_message(anna))["text"]
+
+
+async def test_command_menus_for_residents_and_staff(emulator, citybot) -> None:
+    from aiogram.types import BotCommandScopeAllPrivateChats, BotCommandScopeChat
+
+    from citybot.bot.app import set_commands
+
+    await set_commands(citybot.bot, citybot.services)
+    residents = await citybot.bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(),
+                                                  language_code="ru")
+    assert [c.command for c in residents] == ["start", "report", "my", "settings", "human", "help"]
+    assert residents[0].description == "Главное меню"
+    staff = await citybot.bot.get_my_commands(
+        scope=BotCommandScopeChat(chat_id=citybot.services.staff_chat_id), language_code="en")
+    assert [c.command for c in staff] == ["queue", "report", "stats"]

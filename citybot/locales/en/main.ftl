@@ -65,3 +65,7 @@ my-event-created = { $when } — report received
 my-event-status = { $when } — { $status }
 my-event-reply = { $when } — 💬 city staff: { $text }
 my-event-your-reply = { $when } — you: { $text }
+command-human = Talk to a person
+command-staff-queue = This topic's open reports, oldest first
+command-staff-report = /report N — a report's full history
+command-staff-stats = Counts by status, time to resolve

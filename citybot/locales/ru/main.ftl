@@ -65,3 +65,7 @@ my-event-created = { $when } — обращение получено
 my-event-status = { $when } — { $status }
 my-event-reply = { $when } — 💬 сотрудник города: { $text }
 my-event-your-reply = { $when } — вы: { $text }
+command-human = Поговорить с человеком
+command-staff-queue = Открытые обращения этой темы, сначала старые
+command-staff-report = /report N — полная история обращения
+command-staff-stats = Счётчики по статусам, время решения
