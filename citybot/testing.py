@@ -69,3 +69,14 @@ def button_texts(message: dict) -> list[str]:
     markup = message.get("reply_markup") or {}
     rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
     return [button["text"] for row in rows for button in row]
+
+
+async def count_rows(services: Services, model: type, *where: object) -> int:
+    """How many rows of `model` match the conditions: what the tests check in the database."""
+    from sqlmodel import func, select
+
+    async with services.sessions() as session:
+        query = select(func.count()).select_from(model)
+        for condition in where:
+            query = query.where(condition)
+        return (await session.exec(query)).one()

@@ -11,13 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-}  # fmt: skip
-_TRANSLIT = str.maketrans(_CYRILLIC)
+from citybot.alphabets import CYRILLIC_TO_LATIN
 
 # Latin spellings of one Russian sound, made equal (order matters: longest first).
 _SPELLINGS = [
@@ -53,7 +47,7 @@ _TOKEN = re.compile(r"\d+(?:/\d+)?(?:[a-zа-яё](?![a-zа-яё])\d*)?|[a-zа-я
 
 def fold(word: str) -> str:
     """One lowercase Latin spelling of a word in either alphabet."""
-    word = word.lower().replace("ё", "е").translate(_TRANSLIT).replace("'", "")
+    word = word.lower().replace("ё", "е").translate(CYRILLIC_TO_LATIN).replace("'", "")
     for spelling, common in _SPELLINGS:
         word = word.replace(spelling, common)
     return _ADJECTIVE_END.sub("y", word)

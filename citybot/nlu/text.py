@@ -11,16 +11,12 @@ import functools
 import re
 from dataclasses import dataclass
 
+from citybot.alphabets import to_latin
+
 TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 CYRILLIC_RE = re.compile(r"[а-яё]", re.IGNORECASE)
 REPEATS_RE = re.compile(r"(.)\1{2,}")
 
-_TRANSLIT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-}  # fmt: skip
 # Spellings people use for the same Russian sound, folded into one key ("Tsentralnyj" ~
 # "Centralniy" ~ "Центральный").
 _SKELETON_RULES = (
@@ -66,7 +62,7 @@ def tokenize(text: str) -> list[Token]:
 
 def translit(text: str) -> str:
     """Russian letters to Latin ones (other characters unchanged), lower case."""
-    return "".join(_TRANSLIT.get(ch, ch) for ch in text.lower())
+    return to_latin(text)
 
 
 def skeleton(text: str) -> str:

@@ -18,24 +18,23 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
 
 
-def sync_url(database_url: str) -> str:
-    """The URL with a synchronous driver (Alembic, scripts)."""
+def _with_driver(database_url: str, *, sqlite_driver: str) -> str:
     url = make_url(database_url)
     if url.get_backend_name() == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
+        url = url.set(drivername="postgresql+psycopg")  # psycopg 3 serves both kinds
     elif url.get_backend_name() == "sqlite":
-        url = url.set(drivername="sqlite")
+        url = url.set(drivername=sqlite_driver)
     return url.render_as_string(hide_password=False)
+
+
+def sync_url(database_url: str) -> str:
+    """The URL with a synchronous driver (Alembic, scripts)."""
+    return _with_driver(database_url, sqlite_driver="sqlite")
 
 
 def async_url(database_url: str) -> str:
-    """The URL with an asyncio driver (the bot): aiosqlite or psycopg 3."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    elif url.get_backend_name() == "sqlite":
-        url = url.set(drivername="sqlite+aiosqlite")
-    return url.render_as_string(hide_password=False)
+    """The URL with an asyncio driver (the bot): aiosqlite's dialect, or psycopg 3."""
+    return _with_driver(database_url, sqlite_driver="sqlite+aiosqlite")
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

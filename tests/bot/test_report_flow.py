@@ -3,22 +3,16 @@
 import asyncio
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from citybot.storage.models import Follower, Report, ReportDraft, ReportPhoto
-from citybot.testing import button_texts, running_bot
+from citybot.testing import button_texts, count_rows, running_bot
 
 GRAFFITI, GRAFFITI_RU = "🎨 Graffiti and vandalism", "🎨 Граффити и вандализм"
 SADOVAYA_12 = (56.8961, 39.5840)  # on Sadovaya Street, Central District
 OUTSIDE = (55.7558, 37.6173)  # Moscow: not Lipovsk
 
 
-async def count(services, model, *where) -> int:
-    async with services.sessions() as session:
-        query = select(func.count()).select_from(model)
-        for condition in where:
-            query = query.where(condition)
-        return (await session.exec(query)).one()
 
 
 async def reply(emulator, user, contains=None, timeout=5.0):
@@ -91,8 +85,8 @@ async def test_english_resident_reports_a_pothole_with_location_and_photo(
         assert report.category == "roads" and report.department == "roads"
         assert report.district == "central" and report.due_at > report.created_at
         assert report.card_message_id == card["message_id"]
-    assert await count(citybot.services, ReportPhoto) == 1
-    assert await count(citybot.services, ReportDraft) == 0
+    assert await count_rows(citybot.services, ReportPhoto) == 1
+    assert await count_rows(citybot.services, ReportDraft) == 0
 
 
 async def test_russian_resident_types_an_address(emulator, citybot, staff_group) -> None:
@@ -167,7 +161,7 @@ async def test_a_double_tap_on_send_files_one_report(emulator, citybot, staff_gr
     texts = {first["text"].split("\n")[0], second["text"].split("\n")[0]}
     assert any("registered as #1" in t for t in texts)
     assert any("already sent as #1" in t for t in texts)
-    assert await count(citybot.services, Report) == 1
+    assert await count_rows(citybot.services, Report) == 1
     await emulator.wait_for_message(staff_group, contains="#1")
     await emulator.assert_no_message(staff_group, within=0.5)  # one card
 
@@ -188,8 +182,8 @@ async def test_a_nearby_open_report_is_offered_and_followed(emulator, citybot, s
     emulator.click_button(ivan, offer, "👍 Да, следить за #1")
     following = await reply(emulator, ivan)
     assert "следите за" in following["text"] and "#1" in following["text"]
-    assert await count(citybot.services, Report) == 1
-    assert await count(citybot.services, Follower, Follower.report_id == 1) == 2
+    assert await count_rows(citybot.services, Report) == 1
+    assert await count_rows(citybot.services, Follower, Follower.report_id == 1) == 2
     emulator.send_text(ivan, "/my")
     assert "#1" in (await reply(emulator, ivan))["text"]
 
@@ -204,7 +198,7 @@ async def test_a_different_problem_nearby_is_filed_as_new(emulator, citybot, sta
             offer = await reply(emulator, anna)
             emulator.click_button(anna, offer, "No, it is a new one")
         await reply(emulator, anna, contains=f"#{number}")
-    assert await count(citybot.services, Report) == 2
+    assert await count_rows(citybot.services, Report) == 2
 
 
 async def test_too_many_reports_in_an_hour_are_throttled(emulator, citybot, staff_group) -> None:
@@ -222,8 +216,8 @@ async def test_too_many_reports_in_an_hour_are_throttled(emulator, citybot, staf
             await reply(emulator, anna, contains=f"#{number}")
     answer = await reply(emulator, anna)
     assert "the most I can take" in answer["text"]
-    assert await count(citybot.services, Report) == limit
-    assert await count(citybot.services, ReportDraft) == 1  # kept: nothing is lost
+    assert await count_rows(citybot.services, Report) == limit
+    assert await count_rows(citybot.services, ReportDraft) == 1  # kept: nothing is lost
 
 
 async def test_edit_from_the_summary(emulator, citybot, staff_group) -> None:
@@ -268,8 +262,8 @@ async def test_cancel_drops_the_draft(emulator, citybot, staff_group) -> None:
     summary = await to_summary_with_point(emulator, anna)
     emulator.click_button(anna, summary, "✖️ Cancel")
     assert "nothing was sent" in (await reply(emulator, anna))["text"]
-    assert await count(citybot.services, ReportDraft) == 0
-    assert await count(citybot.services, Report) == 0
+    assert await count_rows(citybot.services, ReportDraft) == 0
+    assert await count_rows(citybot.services, Report) == 0
 
 
 async def test_a_draft_survives_a_restart(
@@ -290,7 +284,7 @@ async def test_a_draft_survives_a_restart(
         assert "Надписи на стене школы" in summary["text"]
         emulator.click_button(ivan, summary, "✅ Отправить")
         await reply(emulator, ivan, contains="#1")
-        assert await count(second.services, Report) == 1
+        assert await count_rows(second.services, Report) == 1
 
 
 async def test_report_again_offers_to_continue_the_draft(emulator, citybot, staff_group) -> None:

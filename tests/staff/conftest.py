@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import func, select
 
 from citybot.services.pacing import Pacer
 from citybot.testing import button_texts
@@ -12,12 +11,6 @@ SADOVAYA_12 = (56.8961, 39.5840)  # Central District
 CATEGORY_INDEX = {"roads": 0, "lighting": 1, "waste": 2, "graffiti": 4, "greenery": 6}
 
 
-async def count(services, model, *where) -> int:
-    async with services.sessions() as session:
-        query = select(func.count()).select_from(model)
-        for condition in where:
-            query = query.where(condition)
-        return (await session.exec(query)).one()
 
 
 async def file_report(emulator, user, description: str, *, category: str = "roads",

@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import select
 
 from citybot.storage.models import EventKind, Follower, Report, ReportEvent
-from citybot.testing import button_texts
+from citybot.testing import button_texts, count_rows
 
-from .conftest import card_of, count, current, file_report, press
+from .conftest import card_of, current, file_report, press
 
 ENGLISH = {"take": "🙋 Take", "progress": "🛠 In progress", "resolve": "✅ Resolved",
            "reject": "⛔ Reject", "not_ours": "↪️ Not our responsibility",
@@ -169,7 +169,7 @@ async def test_duplicate_merges_the_followers(emulator, citybot, staff_group, of
     assert "та же проблема" in told["text"]
     merged = await emulator.wait_for_message(staff_group, contains="дубликат")
     assert f"#{second}" in merged["text"]
-    assert await count(citybot.services, Follower, Follower.report_id == first) == 2
+    assert await count_rows(citybot.services, Follower, Follower.report_id == first) == 2
     # the original's next step reaches both, each in their language
     first_card = current(emulator, (staff_group.id, merged["reply_to_message"]["message_id"]))
     await press(emulator, official, first_card, RUSSIAN["take"])

@@ -5,8 +5,9 @@ from sqlmodel import select
 
 from citybot.dialogs.callbacks import FollowupAction, StaffAction
 from citybot.storage.models import OutboxMessage, Report, ReportEvent
+from citybot.testing import count_rows
 
-from .conftest import card_of, count, file_report, press
+from .conftest import card_of, file_report, press
 
 
 async def status_of(citybot, number: int) -> str:
@@ -28,7 +29,7 @@ async def test_a_non_member_cannot_press_card_buttons(
     emulator.send_text(stranger, "hello resident", chat=staff_group, reply_to=card)
     await emulator.assert_no_message(anna, within=0.4)
     assert await status_of(citybot, number) == "new"
-    assert await count(citybot.services, ReportEvent, ReportEvent.report_id == number) == 1
+    assert await count_rows(citybot.services, ReportEvent, ReportEvent.report_id == number) == 1
 
 
 async def test_a_removed_member_loses_access(emulator, citybot, staff_group, official) -> None:
