@@ -45,3 +45,25 @@ def test_models_and_migrations_agree(any_database_url: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_an_older_database_is_brought_up_to_date(any_database_url: str) -> None:
+    """A city that ran an earlier CityBot keeps its data: each migration applies on top."""
+    from sqlalchemy import text
+
+    upgrade(any_database_url, "0001")
+    engine = make_sync_engine(any_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO residents (telegram_id, first_name, language, language_chosen,"
+                " blocked_bot, created_at, last_seen_at)"
+                " VALUES (42, 'Anna', 'ru', true, false, '2026-01-01', '2026-01-01')"))
+        upgrade(any_database_url)
+        assert tables(any_database_url) == set(SQLModel.metadata.tables)
+        with engine.connect() as connection:
+            row = connection.execute(text(
+                "SELECT first_name, language FROM residents WHERE telegram_id = 42")).one()
+        assert tuple(row) == ("Anna", "ru")
+    finally:
+        engine.dispose()
