@@ -36,10 +36,29 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     settings.require_token()
+    if args.webhook:
+        return _run_webhook(args, settings)
     config = _load_config(settings)
     upgrade(settings.database_url)
     log.info("database up to date url=%s", settings.safe_database_url)
     asyncio.run(run_polling(settings, config))
+    return 0
+
+
+def _run_webhook(args: argparse.Namespace, settings) -> int:
+    """Webhook mode: one worker, or a supervisor of `--workers N` (docs/deployment.md)."""
+    from citybot.bot.webhook import run_webhook, webhook_config
+    from citybot.bot.workers import run_workers
+    from citybot.storage.database import upgrade
+
+    webhook_config(settings)  # a missing or malformed setting stops here, in one sentence
+    config = _load_config(settings)
+    if not args.worker:  # a supervisor's workers find the database migrated already
+        upgrade(settings.database_url)
+        log.info("database up to date url=%s", settings.safe_database_url)
+    if args.workers > 1:
+        return run_workers(args.workers, args.log_level)
+    asyncio.run(run_webhook(settings, config))
     return 0
 
 
@@ -75,7 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the bot (long polling)")
+    run = sub.add_parser("run", help="run the bot (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true",
+                     help="serve a webhook on WEBHOOK_LISTEN (needs WEBHOOK_URL, WEBHOOK_SECRET)")
+    run.add_argument("--workers", type=int, default=1, metavar="N",
+                     help="with --webhook: N worker processes sharing the port (default 1)")
+    run.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # of a supervisor
     run.set_defaults(func=cmd_run)
 
     emulator = sub.add_parser("emulator", help="a local Telegram Bot API emulator to try the bot")
@@ -92,9 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["check"])
     config.set_defaults(func=cmd_config_check)
 
+    from citybot.bot import broadcast_cli
     from citybot.nlu import cli as nlu_cli
 
     nlu_cli.register(sub)
+    broadcast_cli.register(sub)
     return parser
 
 

@@ -105,11 +105,47 @@ def _check_url(value: str) -> str:
     return value.rstrip("/")
 
 
-def _check_cron(value: str) -> str:
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _crontab_weekdays(field: str) -> str:
+    """A crontab weekday field (0 or 7 is Sunday) in APScheduler 3's terms (0 is Monday there),
+    as day names: "1-5" -> "mon,tue,wed,thu,fri"."""
+    if field == "*" or not any(ch.isdigit() for ch in field):
+        return field
+    days: list[str] = []
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            first, last = (int(x) for x in span.split("-", 1))
+        else:
+            first = last = int(span)
+        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last):
+            raise ValueError(f"weekday {span!r} is out of range 0-7")
+        for day in range(first, last + 1, int(step or 1)):
+            name = _WEEKDAYS[day % 7]
+            if name not in days:
+                days.append(name)
+    return ",".join(days)
+
+
+def cron_trigger(expr: str, timezone: str | ZoneInfo) -> Any:
+    """APScheduler's trigger for a standard crontab line "minute hour day month weekday"."""
     from apscheduler.triggers.cron import CronTrigger
 
+    values = expr.split()
+    if len(values) != 5:
+        raise ValueError(f"expected 5 fields, got {len(values)}")
+    minute, hour, day, month, weekday = values
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=_crontab_weekdays(weekday), timezone=timezone)
+
+
+def _check_cron(value: str) -> str:
     try:
-        CronTrigger.from_crontab(value, timezone="UTC")
+        cron_trigger(value, "UTC")
     except ValueError as error:
         raise ValueError(
             f"expected a cron schedule 'minute hour day month weekday' like '0 8 * * 1': {error}"
@@ -297,11 +333,46 @@ class Knowledge(_Model):
         return (Path(base) / value.expanduser()).resolve()
 
 
+# What a digest may list, by audience: residents get reports of their districts and their own;
+# staff get one message per department, in its queue topic.
+RESIDENT_CONTENT = ("resolved", "new", "my_reports")
+STAFF_CONTENT = ("new", "open", "overdue", "oldest_overdue")
+
+
 class Digest(_Model):
-    name: Text
-    audience: Text
+    """A scheduled digest. `audience` is `residents` (the subscribers of `frequency`), `staff`
+    (every department's topic) or one department's id."""
+
+    name: Id
+    audience: Id
     schedule: Annotated[str, AfterValidator(_check_cron)]
-    content: Annotated[list[Text], BeforeValidator(_as_list)] = []
+    content: Annotated[list[Text], BeforeValidator(_as_list)] = []  # empty: all of its audience
+    frequency: Literal["daily", "weekly"] | None = None  # residents only: who subscribed to it
+    max_items: int = Field(default=10, ge=1, le=50)  # reports listed per section
+
+    @property
+    def for_residents(self) -> bool:
+        return self.audience == "residents"
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The content, in the order it is shown."""
+        allowed = RESIDENT_CONTENT if self.for_residents else STAFF_CONTENT
+        return tuple(c for c in allowed if not self.content or c in self.content)
+
+
+class BroadcastLimits(_Model):
+    """The one sender of digests, announcements and notifications, under Telegram's limits."""
+
+    per_second: float = Field(default=30, gt=0, le=30)
+    paid: bool = False
+    paid_per_second: float = Field(default=1000, gt=0, le=1000)
+    misfire_grace_hours: float = Field(default=12, gt=0)
+
+    @property
+    def rate(self) -> float:
+        """Messages a second a broadcast may use."""
+        return self.paid_per_second if self.paid else self.per_second
 
 
 # ---------------------------------------------------------------- the whole file
@@ -317,6 +388,7 @@ class CityConfig(_Model):
     nlu: Nlu = Nlu()
     knowledge: Knowledge
     digests: list[Digest] = []
+    broadcast: BroadcastLimits = BroadcastLimits()
 
     _departments: dict[str, Department] = PrivateAttr(default_factory=dict)
     _categories: dict[str, Category] = PrivateAttr(default_factory=dict)
@@ -377,6 +449,7 @@ def _cross_field_problems(config: CityConfig) -> Iterator[Problem]:
     yield from _duplicates(config.departments, ("departments",), "hashtag")
     yield from _category_problems(config)
     yield from _duplicates(config.digests, ("digests",), "name")
+    yield from _digest_problems(config)
     reports = config.reports
     if reports.draft_reminder_hours >= reports.draft_ttl_hours:
         yield ("reports", "draft_reminder_hours"), (
@@ -444,6 +517,28 @@ def _category_problems(config: CityConfig) -> Iterator[Problem]:
             f"missing {', '.join(missing)}: every category of {', '.join(CATEGORY_IDS)} "
             "needs an entry"
         )
+
+
+def _digest_problems(config: CityConfig) -> Iterator[Problem]:
+    departments = {d.id for d in config.departments}
+    audiences = ", ".join(["residents", "staff", *sorted(departments)])
+    for i, digest in enumerate(config.digests):
+        loc = ("digests", i)
+        if digest.audience not in {"residents", "staff", *departments}:
+            yield (*loc, "audience"), (
+                f"unknown audience {digest.audience!r} (one of: {audiences})")
+            continue
+        if digest.for_residents and digest.frequency is None:
+            yield (*loc, "frequency"), (
+                "required when audience is residents: daily or weekly (the subscribers who "
+                "get it)")
+        if not digest.for_residents and digest.frequency is not None:
+            yield (*loc, "frequency"), "only digests for residents have a frequency"
+        allowed = RESIDENT_CONTENT if digest.for_residents else STAFF_CONTENT
+        for j, item in enumerate(digest.content):
+            if item not in allowed:
+                yield (*loc, "content", j), (
+                    f"unknown content {item!r} for this audience (one of: {', '.join(allowed)})")
 
 
 def _duplicates(items: list[Any], loc: tuple[str, ...], field: str) -> Iterator[Problem]:

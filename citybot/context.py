@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -32,12 +34,25 @@ class Services:
     # user id → (is a member of the staff group, when that was asked): getChatMember, cached briefly
     staff_members: dict[int, tuple[bool, float]] = field(default_factory=dict)
     courier_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    broadcasts_running: set[int] = field(default_factory=set)  # broadcast runs in this process
+    background: set[asyncio.Task] = field(default_factory=set)  # started by handlers
 
     def wake_courier(self) -> None:
         """New messages were committed to the outbox: deliver them now, not at the next tick."""
         self.courier_wakeup.set()
 
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task:
+        """Run `work` beside the handler that asked for it (kept until done, cancelled at
+        close; what it does is in the database, so a restart picks it up)."""
+        task = asyncio.create_task(work)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+        return task
+
     async def close(self) -> None:
+        for task in list(self.background):
+            task.cancel()
+        await asyncio.gather(*self.background, return_exceptions=True)
         await self.nlu.close()
         await self.geocoding.close()
         await self.engine.dispose()

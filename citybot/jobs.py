@@ -4,11 +4,11 @@ and so do the tests."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from citybot.context import Services
 from citybot.dialogs.keyboards import buttons
-from citybot.services import notify, reports
+from citybot.services import broadcasts, notify, reports
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
 from citybot.storage.updates import forget_old_updates
@@ -67,3 +67,25 @@ async def forget_processed_updates(services: Services) -> int:
 async def remind_overdue_reports(services: Services) -> int:
     """SLA: an overdue report's card is flagged and one reminder is posted in its thread."""
     return await notify.remind_overdue(services)
+
+
+async def run_digest(services: Services, name: str, *, force: bool = False,
+                     now: datetime | None = None, progress: broadcasts.Progress | None = None,
+                     wait_summary: bool = False) -> broadcasts.Summary:
+    """The digest `name` of the period begun by `now`, to every recipient not yet served; run
+    by the scheduler at the digest's times and by `citybot digest run NAME`."""
+    return await broadcasts.run_digest(services, name, now=now, force=force, progress=progress,
+                                       wait_summary=wait_summary)
+
+
+async def run_announcement(services: Services, broadcast_id: int, *,
+                           progress: broadcasts.Progress | None = None,
+                           wait_summary: bool = False) -> broadcasts.Summary:
+    """A confirmed announcement (/announce or `citybot broadcast`) to its subscribers."""
+    return await broadcasts.run_by_id(services, broadcast_id, progress=progress,
+                                      wait_summary=wait_summary)
+
+
+async def resume_broadcasts(services: Services) -> int:
+    """Digest runs and announcements a stopped process left unfinished are taken up again."""
+    return await broadcasts.resume_unfinished(services)

@@ -1,24 +1,104 @@
-"""APScheduler inside `citybot run`: it only calls the job functions of citybot.jobs."""
+"""APScheduler inside `citybot run`: it only calls the job functions of citybot.jobs.
+
+Jobs live in a persistent job store on the bot's own database (table `apscheduler_jobs`), so a
+restart knows when each job was due. A digest whose time passed while the bot was down runs
+once at start when it is within `broadcast.misfire_grace_hours` (however many times were
+missed: coalesced), and is never sent twice for one period (the broadcasts table knows which
+periods were sent). The store pickles jobs, so they are registered by textual reference with
+names as their only arguments; the running bot's services reach them through `bind()`.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from citybot import jobs
+from citybot.config import cron_trigger
 from citybot.context import Services
+from citybot.storage.database import make_sync_engine, sync_url
+
+JOB_TABLE = "apscheduler_jobs"
+MAINTENANCE_GRACE = 300  # seconds: a housekeeping job late by more waits for its next turn
+MAINTENANCE = {  # job function of citybot.jobs -> how often
+    "remind_idle_drafts": timedelta(minutes=10),
+    "drop_expired_drafts": timedelta(minutes=10),
+    "forget_processed_updates": timedelta(hours=6),
+    "remind_overdue_reports": timedelta(minutes=5),
+    "resume_broadcasts": timedelta(minutes=1),
+}
+
+_bound: dict[str, Services] = {}
+
+
+def bind(services: Services) -> None:
+    """The services the scheduled jobs of this process run with."""
+    _bound["services"] = services
+
+
+def _services() -> Services:
+    try:
+        return _bound["services"]
+    except KeyError:
+        raise RuntimeError("scheduler jobs need bind(services) first") from None
+
+
+async def run_job(name: str) -> Any:
+    """A housekeeping job: citybot.jobs.<name>(services)."""
+    return await getattr(jobs, name)(_services())
+
+
+async def run_digest(name: str) -> Any:
+    """A digest at its scheduled time."""
+    return await jobs.run_digest(_services(), name)
 
 
 def build_scheduler(services: Services) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(
-        timezone=services.config.city.timezone,
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    bind(services)
+    url = sync_url(services.engine.url.render_as_string(hide_password=False))
+    store = SQLAlchemyJobStore(engine=make_sync_engine(url), tablename=JOB_TABLE)
+    return AsyncIOScheduler(
+        jobstores={"default": store}, timezone=services.config.city.timezone,
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": MAINTENANCE_GRACE},
     )
-    scheduler.add_job(jobs.remind_idle_drafts, "interval", minutes=10, args=[services],
-                      id="remind_idle_drafts", replace_existing=True)
-    scheduler.add_job(jobs.drop_expired_drafts, "interval", minutes=10, args=[services],
-                      id="drop_expired_drafts", replace_existing=True)
-    scheduler.add_job(jobs.forget_processed_updates, "interval", hours=6, args=[services],
-                      id="forget_processed_updates", replace_existing=True)
-    scheduler.add_job(jobs.remind_overdue_reports, "interval", minutes=5, args=[services],
-                      id="remind_overdue_reports", replace_existing=True)
-    return scheduler
+
+
+def start(scheduler: AsyncIOScheduler, services: Services) -> None:
+    """Start with the jobs the config asks for. A job whose schedule is unchanged keeps the next
+    run time stored before the restart, so a run missed while the bot was down is made up (or
+    skipped, past its grace); a changed one is rescheduled; one no longer configured goes."""
+    scheduler.start(paused=True)
+    zone = services.config.city.tz
+    wanted = set()
+    for name, every in MAINTENANCE.items():
+        wanted.add(_schedule(scheduler, f"job:{name}", "citybot.scheduler:run_job", name,
+                             IntervalTrigger(seconds=int(every.total_seconds()), timezone=zone),
+                             misfire_grace_time=MAINTENANCE_GRACE))
+    grace = int(services.config.broadcast.misfire_grace_hours * 3600)
+    for digest in services.config.digests:
+        wanted.add(_schedule(scheduler, f"digest:{digest.name}", "citybot.scheduler:run_digest",
+                             digest.name, cron_trigger(digest.schedule, zone),
+                             misfire_grace_time=grace))
+    for job in scheduler.get_jobs():
+        if job.id not in wanted:
+            job.remove()
+    scheduler.resume()
+
+
+def _schedule(scheduler: AsyncIOScheduler, job_id: str, func: str, name: str, trigger: Any,
+              misfire_grace_time: int) -> str:
+    existing = scheduler.get_job(job_id)
+    same = existing is not None and existing.func_ref == func and existing.args == (name,) \
+        and str(existing.trigger) == str(trigger) \
+        and str(getattr(existing.trigger, "timezone", "")) == str(trigger.timezone) \
+        and existing.misfire_grace_time == misfire_grace_time and existing.coalesce
+    if not same:
+        scheduler.add_job(func, trigger, args=[name], id=job_id, name=job_id,
+                          replace_existing=True, coalesce=True,
+                          misfire_grace_time=misfire_grace_time)
+    return job_id

@@ -79,7 +79,11 @@ def test_committed_config_loads() -> None:
     assert config.geocoder.provider == "offline"
     assert config.nlu.backend == "builtin" and config.nlu.rasa_url is None
     assert config.nlu.confidence_threshold == 0.55
-    assert config.digests == []
+    assert [(d.name, d.audience, d.frequency) for d in config.digests] == [
+        ("weekly", "residents", "weekly"), ("daily", "residents", "daily"),
+        ("staff_daily", "staff", None)]
+    assert config.broadcast.per_second == 30 and not config.broadcast.paid
+    assert config.broadcast.rate == 30 and config.broadcast.paid_per_second == 1000
 
 
 def test_every_name_is_bilingual() -> None:
@@ -308,6 +312,51 @@ def test_bad_cron_schedule(tmp_path: Path) -> None:
         data["digests"] = [{"name": "x", "audience": "staff", "schedule": "every monday"}]
 
     assert "cron" in only_line(tmp_path, digest, "digests[0].schedule")
+
+
+def test_digests_are_checked_against_their_audience(tmp_path: Path) -> None:
+    def digest(**fields: Any):
+        def change(data: dict) -> None:
+            data["digests"] = [{"name": "x", "schedule": "0 8 * * 1", **fields}]
+        return change
+
+    assert "unknown audience 'mayor'" in only_line(
+        tmp_path, digest(audience="mayor"), "digests[0].audience")
+    assert "required when audience is residents" in only_line(
+        tmp_path, digest(audience="residents"), "digests[0].frequency")
+    assert "only digests for residents" in only_line(
+        tmp_path, digest(audience="staff", frequency="daily"), "digests[0].frequency")
+    reason = only_line(tmp_path, digest(audience="residents", frequency="weekly",
+                                        content=["resolved", "overdue"]), "digests[0].content[1]")
+    assert reason.startswith("unknown content 'overdue' for this audience")
+    assert "lowercase" in only_line(tmp_path, digest(name="Weekly Digest", audience="staff"),
+                                    "digests[0].name")
+
+
+def test_broadcast_rates_stay_within_telegrams_limits(tmp_path: Path) -> None:
+    def fast(data: dict) -> None:
+        data["broadcast"]["per_second"] = 100
+
+    assert "less than or equal to 30" in only_line(tmp_path, fast, "broadcast.per_second")
+
+    def paid(data: dict) -> None:
+        data["broadcast"]["paid_per_second"] = 5000
+
+    assert "1000" in only_line(tmp_path, paid, "broadcast.paid_per_second")
+
+
+def test_cron_weekdays_count_from_sunday_as_in_crontab() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from citybot.config import cron_trigger
+
+    thursday = datetime(2026, 11, 26, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    for line, weekday in (("0 8 * * 1", "Monday"), ("0 8 * * 0", "Sunday"),
+                          ("0 8 * * 7", "Sunday"), ("0 10 * * 6", "Saturday"),
+                          ("0 8 * * 1-5", "Friday"), ("0 8 * * mon", "Monday")):
+        fire = cron_trigger(line, "Europe/Moscow").get_next_fire_time(None, thursday)
+        assert fire.strftime("%A") == weekday, line
 
 
 def test_several_problems_are_all_reported(tmp_path: Path) -> None:

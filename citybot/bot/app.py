@@ -39,11 +39,15 @@ from citybot.dialogs import (
     report,
     settings,
     staff,
+    subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
+from citybot.dialogs.staff.bulletins import DELIVERIES as BULLETIN_DELIVERIES
 from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
 from citybot.services.notify import undeliverable
+from citybot.services.pacing import Pacer
 from citybot.storage.models import OutboxMessage
+from citybot.storage.subscriptions import unsubscribe_chat
 
 log = logging.getLogger("citybot.bot")
 
@@ -75,12 +79,19 @@ def build_storage(services: Services, redis_url: str | None) -> BaseStorage:
 
 
 def build_courier(bot: Bot, services: Services, worker: str | None = None) -> Courier:
-    """The outbox's courier, with the deliveries that are more than one Bot API call."""
+    """The outbox's courier — the one sender of notifications, digests and announcements —
+    with the deliveries that are more than one Bot API call; paced at the config's rates."""
     async def on_undeliverable(session: AsyncSession, message: OutboxMessage) -> None:
+        await unsubscribe_chat(session=session, telegram_id=message.chat_id)  # 403: no digests
         await undeliverable(services, session, message)
 
-    return Courier(bot, services, deliveries={"card": deliver_card, **STAFF_DELIVERIES},
-                   worker=worker, on_undeliverable=on_undeliverable)
+    limits = services.config.broadcast
+    return Courier(bot, services,
+                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES},
+                   worker=worker, on_undeliverable=on_undeliverable,
+                   pacer=Pacer(per_second=limits.per_second,
+                               paid_per_second=limits.paid_per_second),
+                   batch=max(50, int(limits.rate / 10)))  # a tenth of a second's messages
 
 
 def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
@@ -101,7 +112,8 @@ def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, my_reports, followup, handoff, report, questions, fallback,
+        menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
+        fallback,
     )))
 
     dp.include_routers(errors.build_router(), staff.build_router(services.staff_chat_id),
@@ -110,8 +122,8 @@ def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
     return dp
 
 
-RESIDENT_COMMANDS = ("start", "report", "my", "settings", "human", "help")
-STAFF_COMMANDS = ("queue", "report", "stats")
+RESIDENT_COMMANDS = ("start", "report", "my", "subscribe", "settings", "human", "help")
+STAFF_COMMANDS = ("queue", "report", "stats", "announce")
 
 
 async def set_commands(bot: Bot, services: Services) -> None:

@@ -1,9 +1,12 @@
 """The courier delivers the outbox: claim → send → record, with retries that lose nothing.
 
-Each message is claimed (committed) before it is sent, and its result is committed the moment
-Telegram answers, message by message even when several are in flight. The one window where a
-crash duplicates a message is therefore between Telegram's "ok" and that commit (milliseconds):
-the claim then goes stale and the message is sent again after `outbox.CLAIM_TIMEOUT`. A call
+Each message is claimed (committed) before it is sent, and its result is committed as soon as
+Telegram answers: a failure at once, message by message; a success in a group commit with the
+others accepted in the same `RECORD_INTERVAL` (so thousands of broadcast messages a second cost
+one transaction each few milliseconds, not one each). The one window where a crash duplicates a
+message is therefore between Telegram's "ok" and that commit (milliseconds): the claim then goes
+stale and the message is sent again after `outbox.CLAIM_TIMEOUT` (at once when the crashed
+process was on this host: `release_orphans`). A call
 that gets no answer within `REQUEST_TIMEOUT` is the same case seen from outside (Telegram may or
 may not have sent it): it is retried, since losing a message is worse than repeating one.
 429s are honoured (the message waits `retry_after`, the pacer holds its chat), 403 marks the
@@ -13,13 +16,19 @@ message undeliverable and tells staff through `on_undeliverable`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import os
 import socket
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
+import aiohttp
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -56,6 +65,8 @@ METHODS: dict[str, type[TelegramMethod]] = {
     "editMessageReplyMarkup": EditMessageReplyMarkup,
 }
 REQUEST_TIMEOUT = 20  # well under the claim timeout, so a slow call is not sent twice
+RECORD_INTERVAL = 0.01  # seconds: successes answered within it are recorded in one commit
+RECORD_RETRIES = 5
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=10)
 
@@ -68,17 +79,76 @@ Delivery = Callable[[Bot, Services, AsyncSession, OutboxMessage], Awaitable[int 
 Undeliverable = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
 
 
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a claim of our pid before we claimed anything: an earlier life (a container)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(attempts, 12)), MAX_BACKOFF)
 
 
 async def call_bot_api(bot: Bot, message: OutboxMessage,
                        request_timeout: float = REQUEST_TIMEOUT) -> int | None:
+    if message.method == "sendMessage" and isinstance(bot.session, AiohttpSession):
+        return await send_message_json(bot, message, request_timeout)
     method = METHODS[message.method].model_validate({"chat_id": message.chat_id, **message.payload})
     result = await bot(method, request_timeout=int(request_timeout))
     if isinstance(result, list):
         return result[0].message_id if result else None
     return getattr(result, "message_id", None)
+
+
+_json_defaults: weakref.WeakKeyDictionary[Bot, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def send_message_defaults(bot: Bot) -> dict[str, Any]:
+    """What aiogram adds to a sendMessage from the bot's defaults (parse mode, link previews),
+    as JSON values."""
+    if bot not in _json_defaults:
+        probe = SendMessage(chat_id=0, text="").model_dump(warnings=False)
+        prepared = bot.session.prepare_value(probe, bot=bot, files={}, _dumps_json=False)
+        _json_defaults[bot] = {k: v for k, v in prepared.items()
+                                   if k not in ("chat_id", "text")}
+    return _json_defaults[bot]
+
+
+async def send_message_json(bot: Bot, message: OutboxMessage, request_timeout: float) -> int:
+    """sendMessage as a JSON body, the answer read for its message_id alone: the outbox's
+    payload is JSON already, and aiogram's form encoding and full parsing of each answer would
+    cost more CPU than the rest of a broadcast message together. Errors are aiogram's own
+    (its check_response), so the courier handles them as before."""
+    session = await bot.session.create_session()
+    body = {**send_message_defaults(bot), "chat_id": message.chat_id,
+            **{k: v for k, v in message.payload.items() if v is not None}}
+    url = bot.session.api.api_url(token=bot.token, method="sendMessage")
+    try:
+        async with session.post(url, json=body,
+                                timeout=aiohttp.ClientTimeout(total=request_timeout)) as answer:
+            status, raw = answer.status, await answer.text()
+    except TimeoutError as error:
+        raise TelegramNetworkError(method=_method(message), message="Request timeout error") \
+            from error
+    except aiohttp.ClientError as error:
+        raise TelegramNetworkError(method=_method(message),
+                                   message=f"{type(error).__name__}: {error}") from error
+    if status == 200:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            return json.loads(raw)["result"]["message_id"]
+    result = bot.session.check_response(bot=bot, method=_method(message), status_code=status,
+                                        content=raw)  # raises the API's error
+    return result.result.message_id
+
+
+def _method(message: OutboxMessage) -> SendMessage:
+    return SendMessage.model_validate({"chat_id": message.chat_id, **message.payload})
 
 
 class Courier:
@@ -91,7 +161,7 @@ class Courier:
         self, bot: Bot, services: Services, deliveries: dict[str, Delivery] | None = None,
         worker: str | None = None, *, pacer: Pacer | None = None,
         on_undeliverable: Undeliverable | None = None, ahead: float = 2.0,
-        max_in_flight: int = 200, request_timeout: float = REQUEST_TIMEOUT,
+        max_in_flight: int = 200, request_timeout: float = REQUEST_TIMEOUT, batch: int = 50,
     ) -> None:
         self.bot = bot
         self.services = services
@@ -102,7 +172,11 @@ class Courier:
         self.ahead = ahead
         self.max_in_flight = max_in_flight
         self.request_timeout = request_timeout
+        self.batch = batch  # messages claimed a pass: more at paid broadcast rates
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._sent: list[tuple[OutboxMessage, int | None, asyncio.Future[None]]] = []
+        self._record_timer: asyncio.TimerHandle | None = None
+        self._recording: set[asyncio.Task[None]] = set()
 
     async def deliver_due(self, limit: int = 50, *, wait: bool = True) -> int:
         """One pass over what is due now; returns how many messages were claimed. With
@@ -140,7 +214,8 @@ class Courier:
     def _start(self, message: OutboxMessage) -> asyncio.Task[None]:
         """Take the message's slot now (so a chat's messages keep their order) and send it
         when the slot comes."""
-        wait = self.pacer.reserve(message.chat_id, send=message.method in SENDS)
+        wait = self.pacer.reserve(message.chat_id, send=message.method in SENDS,
+                                  paid=bool(message.payload.get("allow_paid_broadcast")))
         task = asyncio.create_task(self._send(message, wait))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
@@ -151,6 +226,10 @@ class Courier:
         if wait is not None:
             try:
                 await asyncio.sleep(wait)
+                while (late := self.pacer.admit(
+                        message.chat_id, send=message.method in SENDS,
+                        paid=bool(message.payload.get("allow_paid_broadcast")))) > 0:
+                    await asyncio.sleep(late)  # the loop was busy: calls made late bunch up
             except asyncio.CancelledError:  # stopping before its slot: not sent, release it
                 await self._save(message, DEFERRED)
                 raise
@@ -158,7 +237,49 @@ class Courier:
                 outcome = await call_bot_api(self.bot, message, self.request_timeout)
             except Exception as error:
                 outcome = error
+            else:
+                await self._record_sent(message, outcome)
+                return
         await self._save(message, outcome)
+
+    async def _record_sent(self, message: OutboxMessage, message_id: int | None) -> None:
+        """Join the next group commit of sent messages and wait for it. A sender cancelled
+        while waiting leaves its record in the group: it is still written."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self._sent.append((message, message_id, done))
+        if self._record_timer is None:
+            self._record_timer = loop.call_later(RECORD_INTERVAL, self._start_recording)
+        await done
+
+    def _start_recording(self) -> None:
+        self._record_timer = None
+        task = asyncio.create_task(self.record_sent())
+        self._recording.add(task)
+        task.add_done_callback(self._recording.discard)
+
+    async def record_sent(self) -> int:
+        """Commit every success waiting to be recorded, in one transaction (retried: a record
+        not written means a message sent twice)."""
+        group, self._sent = self._sent, []
+        if not group:
+            return 0
+        for attempt in range(RECORD_RETRIES):
+            try:
+                async with self.services.sessions() as session:
+                    await outbox.mark_sent_many(session=session, sent=[
+                        (message.id, message_id) for message, message_id, _ in group])
+                    await session.commit()  # for these messages the duplicate window ends here
+                break
+            except Exception:
+                log.exception("recording sent messages failed count=%s attempt=%s", len(group),
+                              attempt + 1)
+                await asyncio.sleep(0.2 * (attempt + 1))
+        for message, message_id, done in group:
+            message.state, message.sent_message_id = OutboxState.sent, message_id
+            if not done.done():
+                done.set_result(None)
+        return len(group)
 
     async def _save(self, message: OutboxMessage, outcome: object) -> None:
         async with self.services.sessions() as session:
@@ -217,14 +338,30 @@ class Courier:
         log.warning("will retry outbox_id=%s attempt=%s error=%s", message.id,
                     message.attempts, error)
 
+    async def release_orphans(self) -> int:
+        """Put back what a crashed process of this host had claimed (see outbox); called when
+        the courier starts, before it claims anything."""
+        async with self.services.sessions() as session:
+            released = await outbox.release_orphaned_claims(
+                session=session, host=socket.gethostname(), alive=_process_alive)
+        if released:
+            log.warning("claims of a stopped process released count=%s", released)
+        return released
+
     async def run(self, wake: asyncio.Event, idle_seconds: float = 1.0) -> None:
         """Deliver until cancelled; `wake` is set after a handler commits new messages."""
         try:
+            try:
+                await self.release_orphans()
+            except Exception:
+                log.exception("releasing the claims of stopped processes failed")
             await self._run(wake, idle_seconds)
         finally:
             for task in list(self._in_flight):
                 task.cancel()
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+            await asyncio.gather(*self._recording, return_exceptions=True)
+            await self.record_sent()  # what Telegram accepted before the stop is recorded
 
     async def _run(self, wake: asyncio.Event, idle_seconds: float) -> None:
         while True:
@@ -234,7 +371,7 @@ class Courier:
                                    return_when=asyncio.FIRST_COMPLETED)
                 continue
             try:
-                handled = await self.deliver_due(wait=False)
+                handled = await self.deliver_due(self.batch, wait=False)
             except Exception:
                 log.exception("courier pass failed")
                 handled = 0

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 
+from citybot import scheduler as jobs_scheduler
 from citybot.bot.app import (
     build_bot,
     build_courier,
@@ -16,7 +17,6 @@ from citybot.bot.app import (
 )
 from citybot.config import CityConfig
 from citybot.context import build_services
-from citybot.scheduler import build_scheduler
 from citybot.settings import Settings
 
 log = logging.getLogger("citybot.bot")
@@ -29,7 +29,7 @@ async def run_polling(settings: Settings, config: CityConfig) -> None:
     bot = build_bot(token, settings.telegram_api_url)
     dp = build_dispatcher(services, storage)
     courier = build_courier(bot, services)
-    scheduler = build_scheduler(services)
+    scheduler = jobs_scheduler.build_scheduler(services)
     courier_task: asyncio.Task[None] | None = None
     try:
         me = await bot.get_me()
@@ -38,7 +38,7 @@ async def run_polling(settings: Settings, config: CityConfig) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
         await set_commands(bot, services)
         courier_task = asyncio.create_task(courier.run(services.courier_wakeup))
-        scheduler.start()
+        jobs_scheduler.start(scheduler, services)
         await dp.start_polling(bot, handle_signals=True, close_bot_session=False)
     finally:
         if scheduler.running:

@@ -58,3 +58,19 @@ class FaqKey(CallbackData, prefix="faq1", sep="|"):
     """A button of an answer: a key of the knowledge base (see citybot.knowledge.answers)."""
 
     key: str
+
+
+class SubscriptionAction(CallbackData, prefix="sub1"):
+    """A resident's button of the subscription panel; `value` carries a district, frequency or
+    topic."""
+
+    action: str
+    value: str = ""
+
+
+class AnnounceAction(CallbackData, prefix="an1"):
+    """A staff button of an announcement's preview: a district or topic toggled, send, cancel."""
+
+    action: str
+    broadcast: int
+    value: str = ""

@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.context import Services
-from citybot.dialogs import handoff, my_reports, report
+from citybot.dialogs import handoff, my_reports, report, subscriptions
 from citybot.dialogs.callbacks import FaqKey
 from citybot.dialogs.filters import MenuButton
 from citybot.dialogs.keyboards import main_menu
@@ -70,7 +70,8 @@ async def understand(
         await handoff.start_handoff(message, state=state, session=session, resident=resident,
                                     texts=texts, services=services)
     elif parse.intent == "subscribe":
-        await message.answer(texts("ask-subscribe-soon"), reply_markup=main_menu(texts))
+        await subscriptions.on_subscribe(message, session=session, resident=resident,
+                                         texts=texts, services=services)
     elif parse.intent == "help":
         await message.answer(texts("help-text"), reply_markup=main_menu(texts))
     else:  # greet

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.context import Services
-from citybot.dialogs.callbacks import LanguageChoice
+from citybot.dialogs.callbacks import LanguageChoice, SubscriptionAction
 from citybot.dialogs.filters import MenuButton
 from citybot.dialogs.keyboards import language_picker, main_menu
 from citybot.i18n import LANGUAGES, Texts
@@ -16,11 +16,19 @@ from citybot.storage.models import Resident
 from citybot.storage.residents import set_language
 
 
+def settings_markup(texts: Texts, services: Services) -> InlineKeyboardMarkup:
+    """The languages, then the way to digests and announcements."""
+    languages = language_picker(services.translator).inline_keyboard
+    digests = InlineKeyboardButton(text=texts("settings-subscriptions"),
+                                   callback_data=SubscriptionAction(action="show").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[*languages, [digests]])
+
+
 async def on_settings(message: Message, texts: Texts, services: Services) -> None:
     title = texts("settings-title", language=texts("language-name"))
     await message.answer(
         f"{title}\n\n{texts('settings-choose-language')}",
-        reply_markup=language_picker(services.translator),
+        reply_markup=settings_markup(texts, services),
     )
 
 

@@ -207,6 +207,66 @@ class Follower(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+class Frequency(StrEnum):
+    daily = "daily"
+    weekly = "weekly"
+    never = "never"  # announcements only
+
+
+class Subscription(SQLModel, table=True):
+    """What a resident wants to hear about besides their own reports: digests and announcements.
+    /unsubscribe (or a 403) sets active to False; the choices are kept for a later /subscribe."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_audience", "active", "frequency"),)
+
+    resident_id: int = Field(foreign_key="residents.id", primary_key=True)
+    active: bool = True
+    frequency: str = Field(default=Frequency.weekly, max_length=16)
+    districts: list[str] = Field(  # district ids; empty: the whole city
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    new_reports: bool = True  # topic: new reports in their districts
+    resolved_reports: bool = True  # topic: reports resolved in their districts
+    announcements: bool = True  # topic: city announcements
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class BroadcastState(StrEnum):
+    draft = "draft"  # an announcement being previewed
+    preparing = "preparing"  # deliveries being queued (resumable)
+    sending = "sending"  # every delivery queued; the courier sends them
+    done = "done"  # every delivery recorded, the summary queued
+    cancelled = "cancelled"
+
+
+class Broadcast(SQLModel, table=True):
+    """One run of a digest for one period, or one announcement. Its deliveries are outbox rows
+    (broadcast_id), each queued under a dedupe key, so a resumed run never queues twice."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (UniqueConstraint("name", "period", "run", name="uq_broadcasts_run"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # digest, announcement
+    name: str = Field(max_length=64)  # the digest's name; "announcement"
+    period: str = Field(max_length=64)  # the scheduled time it covers (an announcement: its key)
+    run: int = 1  # 2, 3...: sent again with --force
+    state: str = Field(default=BroadcastState.preparing, max_length=16)
+    text: str | None = Field(default=None, sa_column=Column(Text))  # an announcement's text
+    audience: dict[str, Any] = Field(  # an announcement's districts and topics
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    recipients: int = 0  # who had something queued
+    skipped: int = 0  # whose digest was empty (not sent)
+    messages: int = 0  # deliveries queued (a long digest is several messages)
+    created_by: str | None = Field(default=None, max_length=128)
+    created_at: datetime = _when()
+    started_at: datetime | None = _when(nullable=True)
+    finished_at: datetime | None = _when(nullable=True)
+
+
 class OutboxState(StrEnum):
     pending = "pending"
     sending = "sending"  # claimed by a sender; a stale claim is taken over
@@ -233,6 +293,7 @@ class OutboxMessage(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     dedupe_key: str | None = Field(default=None, max_length=128)
     report_id: int | None = Field(default=None, foreign_key="reports.id", index=True)
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcasts.id", index=True)
     state: str = Field(default=OutboxState.pending, max_length=16)
     attempts: int = 0
     next_attempt_at: datetime = _when()
@@ -309,3 +370,15 @@ class ConversationState(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=255)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _when()
+
+
+class Lease(SQLModel, table=True):
+    """A named lease held by one worker until `expires_at` (renewed while it lives): the
+    courier and the scheduler run only in the worker holding the "singletons" lease."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=128)
+    expires_at: datetime = _when()
+    acquired_at: datetime = _when()

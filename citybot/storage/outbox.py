@@ -8,10 +8,11 @@ before `mark_sent` commits. A claim that is never completed is taken over after
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -56,7 +57,9 @@ async def claim_due(
         (OutboxMessage.state == OutboxState.sending)
         & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
     )
-    query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    # a broadcast's thousands of deliveries go after what a resident or official waits for
+    bulk = col(OutboxMessage.broadcast_id).is_not(None)
+    query = select(OutboxMessage.id).where(due).order_by(bulk, OutboxMessage.id).limit(limit)
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list((await session.exec(query)).all())
@@ -77,6 +80,31 @@ async def claim_due(
     return messages
 
 
+async def release_orphaned_claims(
+    *, session: AsyncSession, host: str, alive: Callable[[int], bool]
+) -> int:
+    """Claims of workers of this host (`<host>-<pid>`) whose process is gone go back to the queue
+    now rather than after CLAIM_TIMEOUT, so a command restarted after a crash resumes at once.
+    Those messages may have reached Telegram just before the crash: the documented window."""
+    prefix = f"{host}-"
+    query = select(OutboxMessage.claimed_by).distinct().where(
+        OutboxMessage.state == OutboxState.sending,
+        col(OutboxMessage.claimed_by).startswith(prefix, autoescape=True))
+    dead = []
+    for claim in (await session.exec(query)).all():
+        pid = claim[len(prefix):].split(":", 1)[0]
+        if pid.isdigit() and not alive(int(pid)):
+            dead.append(claim)
+    if not dead:
+        return 0
+    result = await session.exec(
+        update(OutboxMessage).where(OutboxMessage.state == OutboxState.sending,
+                                    col(OutboxMessage.claimed_by).in_(dead))
+        .values(state=OutboxState.pending, claimed_by=None, next_attempt_at=utcnow()))
+    await session.commit()
+    return result.rowcount
+
+
 async def mark_sent(
     *, session: AsyncSession, message: OutboxMessage, message_id: int | None = None
 ) -> None:
@@ -85,6 +113,18 @@ async def mark_sent(
     message.sent_message_id = message_id
     message.attempts += 1
     session.add(message)
+
+
+async def mark_sent_many(
+    *, session: AsyncSession, sent: list[tuple[int, int | None]]
+) -> None:
+    """Record many sent messages at once: (outbox id, Telegram message id) pairs."""
+    table = OutboxMessage.__table__
+    statement = update(table).where(table.c.id == bindparam("row_id")).values(
+        state=OutboxState.sent, sent_at=utcnow(), sent_message_id=bindparam("message_id"),
+        attempts=table.c.attempts + 1)
+    await session.exec(statement, params=[{"row_id": row, "message_id": message_id}
+                                          for row, message_id in sent])
 
 
 async def mark_retry(

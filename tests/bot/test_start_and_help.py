@@ -89,7 +89,7 @@ async def test_settings_switch_the_language(emulator, citybot) -> None:
     anna = emulator.add_user(first_name="Anna", language_code="en")
     emulator.send_text(anna, "⚙️ Settings")
     settings = await emulator.wait_for_message(anna)
-    assert button_texts(settings) == ["English", "Русский"]
+    assert button_texts(settings) == ["English", "Русский", "🔔 Digests and announcements"]
     emulator.click_button(anna, settings, "Русский")
     saved = await emulator.wait_for_message(anna)
     assert "по-русски" in saved["text"]
@@ -108,8 +108,9 @@ async def test_command_menus_for_residents_and_staff(emulator, citybot) -> None:
     await set_commands(citybot.bot, citybot.services)
     residents = await citybot.bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(),
                                                   language_code="ru")
-    assert [c.command for c in residents] == ["start", "report", "my", "settings", "human", "help"]
+    assert [c.command for c in residents] == ["start", "report", "my", "subscribe", "settings",
+                                              "human", "help"]
     assert residents[0].description == "Главное меню"
     staff = await citybot.bot.get_my_commands(
         scope=BotCommandScopeChat(chat_id=citybot.services.staff_chat_id), language_code="en")
-    assert [c.command for c in staff] == ["queue", "report", "stats"]
+    assert [c.command for c in staff] == ["queue", "report", "stats", "announce"]

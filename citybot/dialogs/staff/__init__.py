@@ -12,12 +12,12 @@ from aiogram.filters import Command, or_f
 from aiogram.types import CallbackQuery, Message
 
 from citybot.context import Services
-from citybot.dialogs.callbacks import HelpdeskAction, StaffAction
-from citybot.dialogs.staff import actions, commands, relay
+from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
+from citybot.dialogs.staff import actions, announce, commands, relay
 from citybot.dialogs.staff.access import StaffOnly, is_staff
 from citybot.i18n import Texts
 
-STAFF_COMMANDS = ("queue", "stats")
+STAFF_COMMANDS = ("queue", "stats", "announce")
 
 
 async def on_unknown_button(query: CallbackQuery, texts: Texts) -> None:
@@ -34,8 +34,8 @@ def build_router(staff_chat_id: int) -> Router:
     router.callback_query.middleware(StaffOnly())
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
-    router.include_routers(actions.build_router(), commands.build_router(), relay.build_router(),
-                           last)
+    router.include_routers(actions.build_router(), commands.build_router(),
+                           announce.build_router(), relay.build_router(), last)
     return router
 
 
@@ -59,7 +59,8 @@ def build_guard_router(staff_chat_id: int) -> Router:
     router.message.filter(F.chat.id != staff_chat_id)
     router.callback_query.filter(F.message.chat.id != staff_chat_id)
     router.callback_query.register(on_staff_button_elsewhere,
-                                   or_f(StaffAction.filter(), HelpdeskAction.filter()))
+                                   or_f(StaffAction.filter(), HelpdeskAction.filter(),
+                                        AnnounceAction.filter()))
     router.message.register(on_staff_command_elsewhere, Command(*STAFF_COMMANDS))
     router.message.register(on_staff_command_elsewhere,
                             Command("report", magic=F.args.regexp(r"^\s*#?\d+\s*$")))

@@ -25,6 +25,7 @@ help-text =
     /start — the main menu
     /report — report a problem
     /my — my reports
+    /subscribe — digests and city announcements
     /settings — settings
     /help — this help
 

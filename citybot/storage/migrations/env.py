@@ -8,6 +8,11 @@ from citybot.storage.database import make_sync_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
+NOT_OURS = {"apscheduler_jobs"}  # APScheduler's job store creates and keeps its own table
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "table" and name in NOT_OURS)
 
 
 def run_migrations() -> None:
@@ -20,6 +25,7 @@ def run_migrations() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                include_object=include_object,
             )
             with context.begin_transaction():
                 context.run_migrations()

@@ -1,0 +1,137 @@
+"""Exactly one worker runs the singletons (the outbox courier and the scheduler).
+
+The worker that holds the database lease "singletons" runs them; it renews the lease every
+`renew_every` seconds, and a worker that dies stops renewing, so after `ttl` seconds another
+worker takes the lease over and starts them. A worker that cannot renew (its database
+connection failed) stops them before its lease could expire, so two never run at once. A
+clean stop releases the lease at once. With one process (polling on SQLite) there is nothing
+to share and `citybot run` runs the singletons directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from citybot import scheduler as jobs_scheduler
+from citybot.bot.app import build_courier
+from citybot.context import Services
+from citybot.storage.leases import acquire_lease, release_lease
+
+log = logging.getLogger("citybot.leadership")
+
+LEASE = "singletons"
+TTL = 15.0  # seconds: how long a dead worker's singletons stay unrun
+RENEW_EVERY = 5.0
+
+
+def worker_id() -> str:
+    """Unique per process life: a restarted worker (same pid in a container) is a new holder."""
+    return f"{socket.gethostname()}-{os.getpid()}:{uuid.uuid4().hex[:6]}"  # outbox's claim form
+
+
+class Leadership:
+    """Holds the lease while it can; calls `on_gain` when it gets it, `on_loss` when it lets
+    it go (lost, unrenewable, or stopping)."""
+
+    def __init__(self, services: Services, *, on_gain: Callable[[], Awaitable[None]],
+                 on_loss: Callable[[], Awaitable[None]], holder: str | None = None,
+                 name: str = LEASE, ttl: float = TTL, renew_every: float = RENEW_EVERY) -> None:
+        self.services = services
+        self.on_gain, self.on_loss = on_gain, on_loss
+        self.holder = holder or worker_id()
+        self.name, self.ttl, self.renew_every = name, ttl, renew_every
+        self.is_leader = False
+        self._renewed_at = 0.0  # monotonic time of the last renewal's start
+
+    async def _try(self) -> bool:
+        started = time.monotonic()
+        try:
+            async with self.services.sessions() as session:
+                held = await acquire_lease(session=session, name=self.name, holder=self.holder,
+                                           ttl=timedelta(seconds=self.ttl))
+        except Exception as error:
+            # keep leading only while our lease is surely still ours
+            left = self._renewed_at + self.ttl - self.renew_every - time.monotonic()
+            log.warning("lease renewal failed holder=%s error=%r", self.holder, error)
+            return self.is_leader and left > 0
+        if held:
+            self._renewed_at = started
+        return held
+
+    async def run(self) -> None:
+        """Until cancelled; on the way out the singletons stop and the lease is released."""
+        try:
+            while True:
+                held = await self._try()
+                if held and not self.is_leader:
+                    self.is_leader = True
+                    log.info("lease taken name=%s holder=%s", self.name, self.holder)
+                    try:
+                        await self.on_gain()
+                    except Exception:
+                        log.exception("starting the singletons failed; letting the lease go")
+                        await self._let_go()
+                elif not held and self.is_leader:
+                    self.is_leader = False
+                    log.warning("lease lost name=%s holder=%s", self.name, self.holder)
+                    await self.on_loss()
+                await asyncio.sleep(self.renew_every)
+        finally:
+            if self.is_leader:
+                await self._let_go()
+                log.info("lease released name=%s holder=%s", self.name, self.holder)
+
+    async def _let_go(self) -> None:
+        self.is_leader = False
+        await self.on_loss()
+        with contextlib.suppress(Exception):
+            async with self.services.sessions() as session:
+                await release_lease(session=session, name=self.name, holder=self.holder)
+
+
+class Singletons:
+    """The courier and the scheduler of the worker that holds the lease."""
+
+    def __init__(self, bot: Bot, services: Services, *, worker: str,
+                 courier_idle: float = 0.5, scheduler: bool = True) -> None:
+        self.bot, self.services, self.worker = bot, services, worker
+        self.courier_idle = courier_idle
+        self.with_scheduler = scheduler
+        self._courier: asyncio.Task[None] | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._courier is not None
+
+    async def start(self) -> None:
+        courier = build_courier(self.bot, self.services, worker=self.worker[:64])
+        # other workers' handlers cannot wake this courier: it looks every `courier_idle`
+        self._courier = asyncio.create_task(
+            courier.run(self.services.courier_wakeup, idle_seconds=self.courier_idle))
+        if self.with_scheduler:
+            self._scheduler = jobs_scheduler.build_scheduler(self.services)
+            jobs_scheduler.start(self._scheduler, self.services)
+        log.info("courier and scheduler started worker=%s", self.worker)
+
+    async def stop(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+        if self._courier is not None:
+            self._courier.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._courier
+            self._courier = None
+            log.info("courier and scheduler stopped worker=%s", self.worker)

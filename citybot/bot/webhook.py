@@ -1,0 +1,184 @@
+"""`citybot run --webhook`: an aiohttp server that Telegram POSTs updates to.
+
+Each worker listens on WEBHOOK_LISTEN with SO_REUSEPORT, so several workers (started by
+`--workers N`, or as separate processes) share one port and the kernel spreads connections
+among them. An update is answered only once it is handled and committed: a worker killed
+mid-update leaves Telegram without an answer, Telegram sends the update again, and the
+processed_updates claim makes a second delivery a no-op. The courier and the scheduler run
+in the one worker holding the lease (leadership.py). deleteWebhook is never called on the
+way out: the other workers keep serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from citybot.bot import health
+from citybot.bot.app import build_bot, build_dispatcher, build_storage, set_commands
+from citybot.bot.leadership import RENEW_EVERY, TTL, Leadership, Singletons, worker_id
+from citybot.bot.metrics import CountRetryAfter, Metrics
+from citybot.config import CityConfig
+from citybot.context import Services, build_services
+from citybot.settings import Settings, SettingsError
+
+log = logging.getLogger("citybot.webhook")
+
+MAX_UPDATE_BYTES = 1024 * 1024  # an update is a few KB; anything bigger is refused (413)
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts
+MISSING_URL = (
+    "WEBHOOK_URL is not set: `citybot run --webhook` needs the public HTTPS address Telegram "
+    "posts updates to (e.g. WEBHOOK_URL=https://bot.example.city/telegram), see "
+    "docs/deployment.md, or run `citybot run` without --webhook to use long polling."
+)
+MISSING_SECRET = (
+    "WEBHOOK_SECRET is not set: `citybot run --webhook` needs a secret of 1-256 letters, "
+    "digits, _ or - (e.g. from `openssl rand -hex 32`) that Telegram sends with every update."
+)
+BAD_SECRET = "WEBHOOK_SECRET may hold only 1-256 letters, digits, _ and -, as Telegram requires."
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    url: str
+    secret: str
+    host: str
+    port: int
+
+    @property
+    def path(self) -> str:
+        """The listener serves the webhook at the path of the public address."""
+        return urlsplit(self.url).path or "/"
+
+
+def webhook_config(settings: Settings) -> WebhookConfig:
+    """WEBHOOK_URL, WEBHOOK_SECRET and WEBHOOK_LISTEN checked; SettingsError says what is wrong."""
+    if not settings.webhook_url:
+        raise SettingsError(MISSING_URL)
+    if not re.match(r"^https?://[^/]+", settings.webhook_url):
+        raise SettingsError(f"WEBHOOK_URL must be an https:// address (http:// for local "
+                            f"tests), not {settings.webhook_url!r}.")
+    if settings.webhook_secret is None:
+        raise SettingsError(MISSING_SECRET)
+    secret = settings.webhook_secret.get_secret_value()
+    if not SECRET_PATTERN.match(secret):
+        raise SettingsError(BAD_SECRET)
+    host, _, port = settings.webhook_listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise SettingsError(f"WEBHOOK_LISTEN must be host:port (e.g. 127.0.0.1:8080), not "
+                            f"{settings.webhook_listen!r}.")
+    return WebhookConfig(settings.webhook_url, secret, host.strip("[]"), int(port))
+
+
+class CityWebhook(SimpleRequestHandler):
+    """aiogram's handler, answering after the update is handled (not in the background: an
+    answered update is never re-sent, so it must be saved first), counted in the metrics."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, *, secret: str,
+                 metrics: Metrics) -> None:
+        super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret)
+        self.metrics = metrics
+
+    async def handle(self, request: web.Request) -> web.Response:
+        started = time.perf_counter()
+        try:
+            response = await super().handle(request)
+        except Exception:
+            self.metrics.observe("error", started)
+            raise  # 500: Telegram sends the update again
+        if response.status == 401:
+            log.warning("webhook refused a request without the right secret peer=%s",
+                        request.remote)
+        else:
+            self.metrics.observe("ok", started)
+        return response
+
+    __call__ = handle
+
+
+@dataclass
+class RunningWebhook:
+    bot: Bot
+    dispatcher: Dispatcher
+    services: Services
+    leadership: Leadership
+    singletons: Singletons
+    metrics: Metrics
+    port: int
+
+
+@contextlib.asynccontextmanager
+async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook: bool = True,
+                          lease_ttl: float = TTL, lease_renew: float = RENEW_EVERY,
+                          ) -> AsyncIterator[RunningWebhook]:
+    """One worker: listening, registered with Telegram, contending for the lease; on the way
+    out in-flight updates finish (aiohttp's shutdown) and the lease is released."""
+    hook = webhook_config(settings)
+    token = settings.require_token()
+    worker = worker_id()
+    services = build_services(settings, config)
+    storage = build_storage(services, settings.redis_url)
+    bot = build_bot(token, settings.telegram_api_url)
+    metrics = Metrics()
+    bot.session.middleware(CountRetryAfter(metrics))
+    dp = build_dispatcher(services, storage)
+    singletons = Singletons(bot, services, worker=worker)
+    leadership = Leadership(services, on_gain=singletons.start, on_loss=singletons.stop,
+                            holder=worker, ttl=lease_ttl, renew_every=lease_renew)
+
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    CityWebhook(dp, bot, secret=hook.secret, metrics=metrics).register(app, path=hook.path)
+    health.add_routes(app, services=services, metrics=metrics,
+                      redis=getattr(storage, "redis", None),
+                      leader=lambda: leadership.is_leader, worker=worker)
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=30.0)
+    lease_task: asyncio.Task[None] | None = None
+    try:
+        await runner.setup()
+        site = web.TCPSite(runner, hook.host, hook.port, reuse_port=True)
+        await site.start()
+        port = runner.addresses[0][1]
+        me = await bot.get_me()
+        if set_webhook:
+            await bot.set_webhook(hook.url, secret_token=hook.secret, drop_pending_updates=False,
+                                  allowed_updates=dp.resolve_used_update_types())
+        await set_commands(bot, services)
+        lease_task = asyncio.create_task(leadership.run())
+        log.info("webhook worker started username=@%s listen=%s:%s path=%s worker=%s",
+                 me.username, hook.host, port, hook.path, worker)
+        yield RunningWebhook(bot=bot, dispatcher=dp, services=services, leadership=leadership,
+                             singletons=singletons, metrics=metrics, port=port)
+    finally:
+        await runner.cleanup()  # stop listening, let in-flight updates finish
+        if lease_task is not None:
+            lease_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lease_task
+        await storage.close()
+        await services.close()
+        await bot.session.close()
+
+
+async def run_webhook(settings: Settings, config: CityConfig) -> None:
+    """Serve until SIGTERM or Ctrl-C."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    ttl = float(os.environ.get("CITYBOT_LEASE_SECONDS", TTL))
+    async with running_webhook(settings, config, lease_ttl=ttl, lease_renew=ttl / 3):
+        await stop.wait()
+    log.info("bot stopped")

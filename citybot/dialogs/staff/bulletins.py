@@ -1,0 +1,42 @@
+"""The courier's deliveries of broadcasts into the staff group:
+
+- "staff_digest": a department's digest, in its queue topic (found or created when sent);
+- "broadcast_summary": how a digest run or an announcement went, in the digest topic
+  (`staff.digest_topic_id`, else the helpdesk topic).
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from citybot.bot.queues import queue_thread
+from citybot.context import Services
+from citybot.dialogs.staff.deliveries import helpdesk_thread
+from citybot.storage.models import OutboxMessage
+
+
+async def deliver_staff_digest(bot: Bot, services: Services, session: AsyncSession,
+                               message: OutboxMessage) -> int | None:
+    thread_id = await queue_thread(bot, services, session, message.payload["department"],
+                                   message.chat_id)
+    await session.commit()  # the database is not held while Telegram answers
+    sent = await bot.send_message(message.chat_id, message.payload["text"],
+                                  message_thread_id=thread_id)
+    return sent.message_id
+
+
+async def deliver_summary(bot: Bot, services: Services, session: AsyncSession,
+                          message: OutboxMessage) -> int | None:
+    thread_id = services.config.staff.digest_topic_id or await helpdesk_thread(
+        bot, services, session, message.chat_id)
+    await session.commit()
+    sent = await bot.send_message(message.chat_id, message.payload["text"],
+                                  message_thread_id=thread_id)
+    return sent.message_id
+
+
+DELIVERIES = {
+    "staff_digest": deliver_staff_digest,
+    "broadcast_summary": deliver_summary,
+}

@@ -1,0 +1,100 @@
+"""The courier and the scheduler run in exactly one worker: the one holding the lease."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+
+from citybot.bot.leadership import Leadership
+from citybot.context import build_services
+from citybot.settings import Settings
+from citybot.storage.database import upgrade
+from citybot.storage.leases import acquire_lease, lease_holder, release_lease
+
+
+async def services_for(url: str, config):
+    await asyncio.to_thread(upgrade, url)
+    return build_services(Settings(DATABASE_URL=url), config)
+
+
+async def test_a_lease_has_one_holder_until_it_expires(any_database_url, city_config) -> None:
+    services = await services_for(any_database_url, city_config)
+    try:
+        async with services.sessions() as session:
+            ttl = timedelta(seconds=0.5)
+            assert await acquire_lease(session=session, name="x", holder="a", ttl=ttl)
+            assert not await acquire_lease(session=session, name="x", holder="b", ttl=ttl)
+            assert await acquire_lease(session=session, name="x", holder="a", ttl=ttl)  # renewed
+            assert await lease_holder(session=session, name="x") == "a"
+            await asyncio.sleep(0.6)  # a died: no renewal
+            assert await lease_holder(session=session, name="x") is None
+            assert await acquire_lease(session=session, name="x", holder="b", ttl=ttl)
+            assert not await acquire_lease(session=session, name="x", holder="a", ttl=ttl)
+            await release_lease(session=session, name="x", holder="b")  # a clean stop
+            assert await acquire_lease(session=session, name="x", holder="a", ttl=ttl)
+    finally:
+        await services.close()
+
+
+class Worker:
+    def __init__(self, services, name: str, ttl: float = 1.0) -> None:
+        self.running = 0
+        self.leadership = Leadership(services, on_gain=self.gain, on_loss=self.lose,
+                                     holder=name, ttl=ttl, renew_every=ttl / 5)
+        self.task = asyncio.create_task(self.leadership.run())
+
+    async def gain(self) -> None:
+        self.running += 1
+
+    async def lose(self) -> None:
+        self.running -= 1
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+
+
+async def wait_until(condition, timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+async def test_two_workers_one_leader_and_a_takeover_when_it_stops(
+    any_database_url, city_config
+) -> None:
+    services = await services_for(any_database_url, city_config)
+    first, second = Worker(services, "first"), Worker(services, "second")
+    try:
+        await wait_until(lambda: first.running + second.running == 1)
+        await asyncio.sleep(0.5)  # several renewals later, still exactly one
+        assert first.running + second.running == 1
+        leader, other = (first, second) if first.running else (second, first)
+        await leader.stop()
+        assert leader.running == 0
+        await wait_until(lambda: other.running == 1, timeout=2.0)  # released: taken at once
+    finally:
+        await first.stop()
+        await second.stop()
+        await services.close()
+
+
+async def test_a_dead_holders_lease_is_taken_over_after_it_expires(
+    sqlite_url, city_config
+) -> None:
+    services = await services_for(sqlite_url, city_config)
+    async with services.sessions() as session:  # a worker that was SIGKILLed holding it
+        await acquire_lease(session=session, name="singletons", holder="dead",
+                            ttl=timedelta(seconds=1))
+    survivor = Worker(services, "survivor")
+    try:
+        await asyncio.sleep(0.5)
+        assert survivor.running == 0
+        await wait_until(lambda: survivor.running == 1, timeout=2.0)
+    finally:
+        await survivor.stop()
+        await services.close()
