@@ -343,7 +343,7 @@ class Digest(_Model):
     """A scheduled digest. `audience` is `residents` (the subscribers of `frequency`), `staff`
     (every department's topic) or one department's id."""
 
-    name: Id
+    name: Annotated[Id, Field(max_length=32)]
     audience: Id
     schedule: Annotated[str, AfterValidator(_check_cron)]
     content: Annotated[list[Text], BeforeValidator(_as_list)] = []  # empty: all of its audience

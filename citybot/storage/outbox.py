@@ -51,7 +51,7 @@ async def claim_due(
 ) -> list[OutboxMessage]:
     """Mark up to `limit` due messages as being sent by `worker` and return them (committed)."""
     now = now or utcnow()
-    claim = f"{worker}:{uuid.uuid4().hex[:12]}"
+    claim = f"{worker[:50]}:{uuid.uuid4().hex[:12]}"  # fits claimed_by (64)
     due = or_(
         (OutboxMessage.state == OutboxState.pending) & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.state == OutboxState.sending)

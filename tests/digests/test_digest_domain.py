@@ -106,3 +106,26 @@ async def test_claims_of_a_crashed_process_are_released_at_start(citybot) -> Non
     async with services.sessions() as session:
         rows = (await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all()
     assert [row.state for row in rows] == ["pending", "sending", "sending"]
+
+
+def test_the_progress_bar_draws_on_a_terminal_only() -> None:
+    import io
+
+    from citybot.bot.broadcast_cli import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar("digest weekly", stream=screen, width=10)
+    bar(5, 10)
+    bar(10, 10)
+    bar.close()
+    assert "digest weekly [█████░░░░░] 5/10" in screen.getvalue()
+    assert "10/10 100%" in screen.getvalue() and screen.getvalue().endswith("\n")
+    log = io.StringIO()  # not a terminal: the log has the progress instead
+    quiet = ProgressBar("digest weekly", stream=log)
+    quiet(1, 2)
+    quiet.close()
+    assert log.getvalue() == ""
