@@ -302,6 +302,7 @@ class Reports(_Model):
     min_description_chars: int = Field(default=10, ge=0)
     max_description_chars: int = Field(default=2000, gt=0, le=4096)
     max_reports_per_hour: int = Field(default=5, gt=0)
+    max_messages_per_minute: int = Field(default=60, gt=0)
 
 
 class Geocoder(_Model):

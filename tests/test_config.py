@@ -74,7 +74,7 @@ def test_committed_config_loads() -> None:
     assert config.reports.model_dump() == {
         "duplicate_radius_m": 50, "reopen_days": 14, "max_photos": 5, "draft_ttl_hours": 24,
         "draft_reminder_hours": 20, "min_description_chars": 10, "max_description_chars": 2000,
-        "max_reports_per_hour": 5,
+        "max_reports_per_hour": 5, "max_messages_per_minute": 60,
     }  # fmt: skip
     assert config.geocoder.provider == "offline"
     assert config.nlu.backend == "builtin" and config.nlu.rasa_url is None

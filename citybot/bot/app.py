@@ -23,6 +23,7 @@ from citybot.bot import errors
 from citybot.bot.courier import Courier
 from citybot.bot.middlewares import (
     DatabaseMiddleware,
+    FloodGuard,
     KeepResponseModels,
     PeopleMiddleware,
     SaveBeforeSpeaking,
@@ -111,6 +112,9 @@ def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
+    flood_guard = FloodGuard(limit=services.config.reports.max_messages_per_minute)
+    residents.message.middleware(flood_guard)
+    residents.callback_query.middleware(flood_guard)
     residents.include_routers(*(dialog.build_router() for dialog in (
         menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
         fallback,

@@ -114,3 +114,18 @@ async def test_command_menus_for_residents_and_staff(emulator, citybot) -> None:
     staff = await citybot.bot.get_my_commands(
         scope=BotCommandScopeChat(chat_id=citybot.services.staff_chat_id), language_code="en")
     assert [c.command for c in staff] == ["queue", "report", "stats", "announce"]
+
+
+async def test_a_flood_is_told_to_slow_down_once(emulator, citybot) -> None:
+    limit = citybot.services.config.reports.max_messages_per_minute
+    anna = emulator.add_user("Anna")
+    for _ in range(limit + 5):
+        emulator.send_text(anna, "/help")
+    replies = [await emulator.wait_for_message(anna) for _ in range(limit + 1)]
+    await emulator.assert_no_message(anna, within=0.5)
+    slow = [r for r in replies if "very fast" in r["text"]]
+    assert len(slow) == 1
+    assert sum("What I can do" in r["text"] for r in replies) == limit
+    ivan = emulator.add_user("Иван", language_code="ru")  # others are not affected
+    emulator.send_text(ivan, "/help")
+    assert "Что я умею" in (await emulator.wait_for_message(ivan))["text"]
