@@ -116,6 +116,9 @@ class FloodGuard(BaseMiddleware):
         if user is None:
             return await handler(event, data)
         now = time.monotonic()
+        if len(self._seen) > 10_000:  # forget the quiet ones now and then: bounded memory
+            self._seen = {uid: d for uid, d in self._seen.items() if now - d[-1] <= self.window}
+            self._warned = {uid: t for uid, t in self._warned.items() if uid in self._seen}
         seen = self._seen.setdefault(user.id, deque())
         while seen and now - seen[0] > self.window:
             seen.popleft()
