@@ -52,7 +52,8 @@ def percentile(samples: list[float], share: float) -> float:
 
 async def file_one(emulator: TelegramEmulator, clock: Clock, index: int) -> None:
     user = emulator.add_user(f"Resident{index}", language_code="en" if index % 2 else "ru")
-    lat, lon = 56.8920 + (index // 20) * 0.0011, 39.5830 + (index % 20) * 0.0018
+    # a grid ~120 x 150 m inside Lipovsk: no two residents within the duplicate radius
+    lat, lon = 56.8800 + (index // 40) * 0.0011, 39.5450 + (index % 40) * 0.0025
     picker = await clock.step(emulator, user, lambda: emulator.send_text(user, "/report"))
     category = picker["reply_markup"]["inline_keyboard"][index % 5][0]["callback_data"]
     await clock.step(emulator, user, lambda: emulator.click(user, picker, category))

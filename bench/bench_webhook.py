@@ -3,7 +3,7 @@ run: (1) CityBot over webhook, `citybot run --webhook --workers 2` on PostgreSQL
 (2) CityBot polling on SQLite in one process; (3) the bare aiogram echo bot (polling).
 Prints throughput (updates/s), p50/p99 latency from a resident's update to the bot's answer,
 and the ratios (1)/(3), (2)/(3), (1)/(2). No target: it passes when it completes.
-RESIDENTS (default 200, at most 638) residents file 6 updates each; 200 take ~40 s on 2 cores.
+RESIDENTS (default 1000, at most 1598) residents file 6 updates each; 200 take ~40 s on 2 cores.
 
     RESIDENTS=200 TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         REDIS_URL=redis://127.0.0.1:6379/0 python -m bench bench_webhook
@@ -45,9 +45,9 @@ from citybot.emulator import TelegramEmulator
 
 WORKERS = 2
 READY_TIMEOUT = 90.0
-# file_one places resident i at latitude 56.8920 + (i // 20) * 0.0011; config.yml's city ends
-# at 56.9270, so resident 640 on is refused as outside the city. crowd also uses two more.
-MAX_RESIDENTS = 638
+# file_one places resident i on a grid of 40 columns, rows 0.0011 degrees apart from 56.8800;
+# the city ends at 56.9270, so the grid holds 1,600 (crowd also uses two more for warming up).
+MAX_RESIDENTS = 1598
 
 
 def free_port() -> int:
@@ -174,7 +174,7 @@ def ratio(label: str, a: dict[str, float], b: dict[str, float]) -> str:
 
 
 def main() -> int:
-    residents = int(os.environ.get("RESIDENTS", "200"))
+    residents = int(os.environ.get("RESIDENTS", "1000"))
     if not 1 <= residents <= MAX_RESIDENTS:
         print(f"RESIDENTS must be 1..{MAX_RESIDENTS}: bench_report_flow.file_one puts "
               f"resident {MAX_RESIDENTS + 2} and later outside the city limits")
