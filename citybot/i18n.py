@@ -46,8 +46,13 @@ class Texts:
     def __init__(self, lang: str, localization: FluentLocalization) -> None:
         self.lang = lang
         self._l10n = localization
+        self._plain: dict[str, str] = {}  # messages without arguments, formatted once
 
     def __call__(self, key: str, **args: object) -> str:
+        if not args:
+            if key not in self._plain:
+                self._plain[key] = self._l10n.format_value(key)
+            return self._plain[key]
         escaped = {name: _escape(value) for name, value in args.items()}
         return self._l10n.format_value(key, escaped)
 

@@ -1,6 +1,13 @@
-"""Keyboard builders: plain functions from wording to markup."""
+"""Keyboard builders: plain functions from wording to markup.
+
+A markup depends only on its arguments (wording is fixed once loaded), so the ones every
+conversation shows are built once per language and shared: nothing changes a markup after
+it is built (aiogram only reads it to send it).
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
@@ -10,6 +17,7 @@ from citybot.dialogs.callbacks import CategoryPick, LanguageChoice, ReportAction
 from citybot.i18n import LANGUAGES, Texts, Translator
 
 
+@lru_cache(maxsize=64)
 def main_menu(texts: Texts) -> ReplyKeyboardMarkup:
     builder = ReplyKeyboardBuilder()
     builder.button(text=texts("menu-report"))
@@ -31,6 +39,16 @@ def language_picker(translator: Translator) -> InlineKeyboardMarkup:
 
 
 def category_picker(config: CityConfig, texts: Texts) -> InlineKeyboardMarkup:
+    key = (id(config), texts.lang)
+    if key not in _pickers or _pickers[key][0] is not config:
+        _pickers[key] = (config, _build_category_picker(config, texts))
+    return _pickers[key][1]
+
+
+_pickers: dict[tuple[int, str], tuple[CityConfig, InlineKeyboardMarkup]] = {}
+
+
+def _build_category_picker(config: CityConfig, texts: Texts) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for category in config.categories:
         builder.button(
@@ -41,6 +59,7 @@ def category_picker(config: CityConfig, texts: Texts) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@lru_cache(maxsize=1024)
 def buttons(*pairs: tuple[str, str] | tuple[str, str, str], texts: Texts,
             width: int = 2) -> InlineKeyboardMarkup:
     """Inline buttons of the report conversation: (wording key, action[, value])."""
@@ -65,6 +84,7 @@ def choices(labels: list[str], action: str, extra: list[tuple[str, str]] | None 
     return builder.as_markup()
 
 
+@lru_cache(maxsize=64)
 def location_request(texts: Texts) -> ReplyKeyboardMarkup:
     builder = ReplyKeyboardBuilder()
     builder.button(text=texts("button-share-location"), request_location=True)

@@ -8,7 +8,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
+from sqlalchemy import bindparam, delete
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -47,9 +50,14 @@ def check_description(text: str, *, min_chars: int, max_chars: int) -> Descripti
 
 # ---- drafts ---------------------------------------------------------------------------------
 
+@cache
+def _draft_of() -> Any:
+    """Built once: most updates of a resident read their draft."""
+    return select(ReportDraft).where(ReportDraft.resident_id == bindparam("resident_id"))
+
+
 async def get_draft(*, session: AsyncSession, resident_id: int) -> ReportDraft | None:
-    query = select(ReportDraft).where(ReportDraft.resident_id == resident_id)
-    return (await session.exec(query)).first()
+    return (await session.exec(_draft_of(), params={"resident_id": resident_id})).first()
 
 
 async def start_draft(
@@ -57,10 +65,7 @@ async def start_draft(
     suggested_category: str | None = None, description: str | None = None,
 ) -> ReportDraft:
     """A fresh draft for the resident; an unfinished one is replaced."""
-    old = await get_draft(session=session, resident_id=resident.id)
-    if old is not None:
-        await session.delete(old)
-        await session.flush()
+    await session.exec(delete(ReportDraft).where(ReportDraft.resident_id == resident.id))
     draft = ReportDraft(
         resident_id=resident.id, token=secrets.token_hex(16), step=step, category=category,
         suggested_category=suggested_category, description=description,

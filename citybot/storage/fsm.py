@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 from contextvars import ContextVar
+from functools import cache
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
+from sqlalchemy import bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
@@ -24,10 +26,15 @@ StateType = str | State | None
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 
-def _upsert(dialect: str, values: dict[str, Any], update: dict[str, Any]) -> Any:
+@cache
+def _upsert(dialect: str) -> Any:
+    """The whole row written at once, built once (building costs more than running it)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ConversationState).values(**values)
-    return statement.on_conflict_do_update(index_elements=["key"], set_=update)
+    columns = ("key", "state", "data", "updated_at")
+    statement = insert(ConversationState.__table__).values(
+        **{name: bindparam(name) for name in columns})
+    return statement.on_conflict_do_update(
+        index_elements=["key"], set_={name: statement.excluded[name] for name in columns[1:]})
 
 
 class SQLStorage(BaseStorage):
@@ -55,15 +62,36 @@ class SQLStorage(BaseStorage):
 
     async def _write(self, key: StorageKey, **fields: Any) -> None:
         row_key = self._keys.build(key)
-        update = {"updated_at": utcnow(), **fields}
-        values = {"key": row_key, "state": None, "data": {}, **update}
         state, data = await self._read(key)
-        current = {"state": state, "data": data}
-        if all(current[name] == value for name, value in fields.items()):
+        row = {"state": state, "data": data, **fields}
+        if row["state"] == state and row["data"] == data:
             return  # nothing changes: no write
         async with self._session() as session:
-            await session.exec(_upsert(self._dialect, values, update))
-        self._known[row_key] = (fields.get("state", state), fields.get("data", data))
+            await session.exec(_upsert(self._dialect), params={
+                "key": row_key, "updated_at": utcnow(), **row})
+            self._forget_on_rollback(session, row_key)
+        self._known[row_key] = (row["state"], row["data"])
+
+    def _forget_on_rollback(self, session: AsyncSession, row_key: str) -> None:
+        """A write undone with its transaction (the handler failed) must not stay in the copy."""
+        keys: set[str] | None = session.info.get("fsm_keys")
+        if keys is None:
+            keys = session.info["fsm_keys"] = set()
+            known = self._known
+
+            def forget(_session: Any, transaction: Any) -> None:
+                if transaction.parent is not None:
+                    return  # a savepoint: the transaction goes on
+                for stale in keys:  # not cleared by a commit: rolled back, or closed uncommitted
+                    known.pop(stale, None)
+                keys.clear()
+
+            # after_transaction_end, not after_soft_rollback: a session closed on an error
+            # (DatabaseMiddleware's) ends its transaction without any rollback event
+            event.listen(session.sync_session, "after_transaction_end", forget)
+            event.listen(session.sync_session, "after_commit",  # a savepoint's too: not it
+                         lambda s: None if s.in_nested_transaction() else keys.clear())
+        keys.add(row_key)
 
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         row_key = self._keys.build(key)

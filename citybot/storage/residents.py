@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,8 +15,15 @@ from citybot.storage.models import Resident, utcnow
 SEEN_RESOLUTION = timedelta(minutes=10)
 
 
+@cache
+def _by_telegram_id() -> Any:
+    """Built once: every update reads its resident, and building a query costs more than
+    running it."""
+    return select(Resident).where(Resident.telegram_id == bindparam("telegram_id"))
+
+
 async def get_resident(*, session: AsyncSession, telegram_id: int) -> Resident | None:
-    return (await session.exec(select(Resident).where(Resident.telegram_id == telegram_id))).first()
+    return (await session.exec(_by_telegram_id(), params={"telegram_id": telegram_id})).first()
 
 
 async def get_or_create_resident(

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.storage.models import ProcessedUpdate, utcnow
 
 
+@cache
+def _claim(dialect: str) -> Any:
+    """Built once: every update runs it, and building a statement costs more than running it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = ProcessedUpdate.__table__
+    return insert(table).values(
+        bot_id=bindparam("bot_id"), update_id=bindparam("update_id"),
+        processed_at=bindparam("processed_at"),
+    ).on_conflict_do_nothing().returning(table.c.update_id)
+
+
 async def claim_update(*, session: AsyncSession, bot_id: int, update_id: int) -> bool:
     """Record the update in the current transaction; False when it was handled already."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(ProcessedUpdate).values(
-        bot_id=bot_id, update_id=update_id, processed_at=utcnow()
-    ).on_conflict_do_nothing().returning(ProcessedUpdate.update_id)
-    return (await session.exec(statement)).first() is not None
+    result = await session.exec(_claim(session.bind.dialect.name), params={
+        "bot_id": bot_id, "update_id": update_id, "processed_at": utcnow()})
+    return result.first() is not None
 
 
 async def forget_old_updates(*, session: AsyncSession, older_than: timedelta) -> int:
