@@ -35,3 +35,36 @@ async def test_state_and_data_survive_a_new_engine(any_database_url: str) -> Non
     assert await storage.get_state(KEY) is None
     assert await storage.get_data(KEY) != {}  # clearing the state keeps data until told
     await engine.dispose()
+
+
+async def test_a_write_rolled_back_with_its_update_is_not_remembered(any_database_url) -> None:
+    """A handler that fails rolls its update back: the conversation stays where the table
+    says, not where the failed handler tried to move it."""
+    from citybot.storage.database import make_sessionmaker
+    from citybot.storage.fsm import current_session
+
+    upgrade(any_database_url)
+    engine = make_engine(any_database_url)
+    storage = SQLStorage(engine)
+    await storage.set_state(KEY, "Flow:before")
+    async with make_sessionmaker(engine)() as session:
+        token = current_session.set(session)
+        try:
+            await storage.set_state(KEY, Flow.describing)
+            await storage.set_data(KEY, {"half": "done"})
+            assert await storage.get_state(KEY) == Flow.describing.state
+            await session.rollback()
+        finally:
+            current_session.reset(token)
+    assert await storage.get_state(KEY) == "Flow:before"
+    assert await storage.get_data(KEY) == {}
+    async with make_sessionmaker(engine)() as session:  # a committed write is remembered
+        token = current_session.set(session)
+        try:
+            await storage.set_state(KEY, Flow.describing)
+            await session.commit()
+            await session.rollback()  # nothing left to undo
+        finally:
+            current_session.reset(token)
+    assert await storage.get_state(KEY) == Flow.describing.state
+    await engine.dispose()
