@@ -9,12 +9,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from citybot import redaction
 from citybot.settings import SettingsError, load_settings
 
 log = logging.getLogger("citybot")
 
 
 def setup_logging(level: str = "INFO") -> None:
+    redaction.install()  # no token or password in any record, at any level
     logging.basicConfig(
         level=level,
         format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
@@ -23,6 +25,8 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("pymorphy3").setLevel(logging.WARNING)
+    # SQL and its parameters (what residents wrote) stay out of the logs, even at DEBUG
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
 
 
 def _load_config(settings):
@@ -140,6 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:  # logged, hence redacted: a network error's text carries the token
+        log.exception("citybot stopped by an unexpected error")
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from citybot import redaction
 
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 
@@ -50,6 +54,24 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_chat_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def model_post_init(self, context: Any) -> None:
+        """What is secret stays out of every log from the moment it is read."""
+        redaction.protect(*self.secret_values())
+
+    def secret_values(self) -> list[str]:
+        """The token (and its secret half), the webhook secret, the passwords of the database
+        and Redis URLs."""
+        values = [secret.get_secret_value() for secret in (self.bot_token, self.webhook_secret)
+                  if secret is not None]
+        if self.bot_token is not None:
+            values.append(self.bot_token.get_secret_value().partition(":")[2])
+        for url in (self.database_url, self.redis_url):
+            try:
+                values.append(urlsplit(url or "").password or "")
+            except ValueError:
+                values.append(url or "")  # unreadable: the whole URL is kept out of the logs
+        return [value for value in values if value]
 
     @property
     def safe_database_url(self) -> str:

@@ -120,7 +120,9 @@ def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
         fallback,
     )))
 
-    dp.include_routers(errors.build_router(), staff.build_router(services.staff_chat_id),
+    dp.include_routers(errors.build_router(),
+                       staff.build_membership_router(services.staff_chat_id),
+                       staff.build_router(services.staff_chat_id),
                        staff.build_guard_router(services.staff_chat_id), residents)
     run_sync_filters_on_loop(dp)
     return dp

@@ -48,6 +48,7 @@ from aiogram.methods import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.context import Services
+from citybot.redaction import redact
 from citybot.services.pacing import Pacer
 from citybot.storage import outbox
 from citybot.storage.fsm import current_session
@@ -300,14 +301,15 @@ class Courier:
 
     async def _failed(self, session: AsyncSession, message: OutboxMessage,
                       error: BaseException) -> None:
+        text = redact(str(error))  # stored with the row: a network error's text has the token
         if isinstance(error, TelegramRetryAfter):
             self.pacer.throttled(message.chat_id, error.retry_after)
             await outbox.mark_retry(session=session, message=message, counts=False,
-                                    delay=timedelta(seconds=error.retry_after), error=str(error))
+                                    delay=timedelta(seconds=error.retry_after), error=text)
             log.warning("rate limited outbox_id=%s retry_after=%s", message.id, error.retry_after)
         elif isinstance(error, TelegramForbiddenError):
             await outbox.mark_final(session=session, message=message,
-                                    state=OutboxState.undeliverable, error=str(error))
+                                    state=OutboxState.undeliverable, error=text)
             await mark_blocked(session=session, telegram_id=message.chat_id)
             if self.on_undeliverable is not None:
                 await self.on_undeliverable(session, message)
@@ -317,13 +319,13 @@ class Courier:
                 await outbox.mark_sent(session=session, message=message)
             else:
                 await outbox.mark_final(session=session, message=message,
-                                        state=OutboxState.failed, error=str(error))
+                                        state=OutboxState.failed, error=text)
                 log.error("rejected outbox_id=%s error=%s", message.id, error)
         elif isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError):
-            await self._retry_or_fail(session, message, repr(error))
+            await self._retry_or_fail(session, message, redact(repr(error)))
         else:
             log.error("delivery crashed outbox_id=%s", message.id, exc_info=error)
-            await self._retry_or_fail(session, message, repr(error))
+            await self._retry_or_fail(session, message, redact(repr(error)))
 
     async def _retry_or_fail(
         self, session: AsyncSession, message: OutboxMessage, error: str

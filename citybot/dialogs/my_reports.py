@@ -17,6 +17,7 @@ from citybot.dialogs.filters import MenuButton
 from citybot.dialogs.keyboards import main_menu
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Texts
+from citybot.services import relay
 from citybot.storage.models import EventKind, Report, ReportEvent, Resident
 from citybot.storage.reports import history, is_follower, reports_of
 
@@ -48,8 +49,7 @@ async def show(message: Message, *, session: AsyncSession, resident: Resident, t
         report = await session.get(Report, number)
         if report is not None and await is_follower(
                 session=session, report_id=report.id, resident_id=resident.id):
-            events = await history(session=session, report_id=report.id)
-            await message.answer(public_history(report, events, texts, services))
+            await message.answer(await history_for(report, resident, session, texts, services))
             return
         await message.answer(texts("ask-report-unknown", number=number))
     reports = await reports_of(session=session, resident_id=resident.id)
@@ -70,8 +70,17 @@ async def on_open(query: CallbackQuery, callback_data: OpenReport, session: Asyn
         await query.answer(texts("my-not-yours"), show_alert=True)
         return
     await query.answer()
-    await query.message.answer(public_history(report, await history(
-        session=session, report_id=report.id), texts, services))
+    await query.message.answer(await history_for(report, resident, session, texts, services))
+
+
+async def history_for(report: Report, resident: Resident, session: AsyncSession, texts: Texts,
+                      services: Services) -> str:
+    """The report's history as this resident may read it: its public events, and of the
+    conversations with staff only their own."""
+    replies = await relay.replies_sent_to(session=session, report=report, resident=resident)
+    events = [event for event in await history(session=session, report_id=report.id)
+              if relay.seen_by(event, resident, replies)]
+    return public_history(report, events, texts, services)
 
 
 def public_history(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from types import EllipsisType
 from typing import Any
 
 from aiogram import BaseMiddleware, F, Router
@@ -127,18 +128,19 @@ def summary_text(draft: ReportDraft, texts: Texts, services: Services) -> str:
 
 async def on_report(
     message: Message, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, services: Services,
+    draft: ReportDraft | None, texts: Texts, services: Services,
 ) -> None:
     await begin(message, state=state, session=session, resident=resident, texts=texts,
-                services=services)
+                services=services, draft=draft)
 
 
 async def begin(
     message: Message, *, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, services: Services,
+    texts: Texts, services: Services, draft: ReportDraft | EllipsisType | None = ...,
 ) -> None:
-    """Start a report, or offer to continue the unfinished one."""
-    draft = await reports.get_draft(session=session, resident_id=resident.id)
+    """Start a report, or offer to continue the unfinished one (`draft` when already read)."""
+    if draft is ...:
+        draft = await reports.get_draft(session=session, resident_id=resident.id)
     if draft is not None:
         category = (services.config.category(draft.category).name.get(texts.lang)
                     if draft.category else texts("report-resume-unknown"))
@@ -460,9 +462,15 @@ async def file(message: Message, draft: ReportDraft, state: FSMContext, session:
 
 async def on_follow(query: CallbackQuery, callback_data: ReportAction, state: FSMContext,
                     session: AsyncSession, resident: Resident, draft: ReportDraft,
-                    texts: Texts) -> None:
-    await query.answer()
+                    texts: Texts, services: Services) -> None:
     number = int(callback_data.value) if callback_data.value.isdigit() else 0
+    nearby = [] if draft.latitude is None else await open_reports_nearby(
+        session=session, category=draft.category, latitude=draft.latitude,
+        longitude=draft.longitude, radius_m=services.config.reports.duplicate_radius_m)
+    if number not in {report.id for report, _ in nearby}:  # only a report it could offer
+        await query.answer(texts("button-expired"), show_alert=True)
+        return
+    await query.answer()
     await reports.follow(session=session, report_id=number, resident_id=resident.id)
     await session.delete(draft)
     await state.clear()

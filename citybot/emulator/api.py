@@ -29,11 +29,6 @@ BUTTON_ACTIONS = ("callback_data", "url", "web_app", "login_url", "switch_inline
                   "copy_text", "callback_game", "pay")
 NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are "
                 "exactly the same as a current content and reply markup of the message")
-ADMIN_RIGHTS = dict.fromkeys((
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-    "can_edit_stories", "can_delete_stories", "can_send_welcome_messages", "can_pin_messages",
-    "can_manage_topics"), True)
 MEDIA_KINDS = ("photo", "document", "video", "voice", "audio", "animation", "sticker")
 NOOP_METHODS = ("setMyDescription", "setMyShortDescription", "setMyName", "setChatMenuButton",
                 "setMyDefaultAdministratorRights", "pinChatMessage", "unpinChatMessage",
@@ -287,21 +282,7 @@ class BotApi:
         return api_view(new)
 
     def _member(self, chat: Chat, user: User) -> dict:
-        if user.id == self.w.bot.id:
-            status = "member" if chat.user is not None else chat.members.get(user.id,
-                                                                             "administrator")
-        elif chat.user is not None:
-            status = "member" if user.id == chat.id else "left"
-        else:
-            status = chat.members.get(user.id, "left")
-        member: dict[str, Any] = {"status": status, "user": user.to_dict()}
-        if status == "administrator":
-            member.update(ADMIN_RIGHTS, can_be_edited=False, is_anonymous=False)
-        elif status == "creator":
-            member["is_anonymous"] = False
-        elif status == "kicked":
-            member["until_date"] = 0
-        return member
+        return self.w.member_view(chat, user)
 
     def _topic(self, p: Params) -> tuple[Chat, dict]:
         chat = self._chat(p)

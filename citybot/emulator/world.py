@@ -38,6 +38,21 @@ META_KEYS = frozenset({
     "has_protected_content", "link_preview_options"})
 
 
+ADMIN_RIGHTS = dict.fromkeys((
+    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+    "can_edit_stories", "can_delete_stories", "can_send_welcome_messages", "can_pin_messages",
+    "can_manage_topics"), True)
+RESTRICTED_RIGHTS = {  # a muted member: may read, may not write
+    "can_send_messages": False, "can_send_audios": False, "can_send_documents": False,
+    "can_send_photos": False, "can_send_videos": False, "can_send_video_notes": False,
+    "can_send_voice_notes": False, "can_send_polls": False, "can_send_other_messages": False,
+    "can_add_web_page_previews": False, "can_react_to_messages": False,
+    "can_edit_tag": False, "can_change_info": False, "can_invite_users": False,
+    "can_pin_messages": False, "can_manage_topics": False,
+}
+
+
 class WaitTimeout(TimeoutError):
     """The bot did not do what a wait_for_* call expected in time."""
 
@@ -85,6 +100,13 @@ class User:
         return data
 
 
+# Who Telegram shows as the sender of a message written on behalf of a chat.
+GROUP_ANONYMOUS_BOT = User(id=1087968824, first_name="Group", username="GroupAnonymousBot",
+                           is_bot=True)
+CHANNEL_BOT = User(id=136817688, first_name="Channel", username="Channel_Bot", is_bot=True)
+TELEGRAM_SERVICE = User(id=777000, first_name="Telegram")  # a linked channel's forwarded post
+
+
 @dataclass(eq=False)
 class Chat:
     id: int
@@ -94,6 +116,7 @@ class Chat:
     is_forum: bool = False
     user: User | None = None  # the other person of a private chat
     members: dict[int, str] = field(default_factory=dict)  # user id -> status
+    restricted_members: dict[int, bool] = field(default_factory=dict)  # user id -> is_member
     topics: dict[int, dict] = field(default_factory=dict)  # thread id -> ForumTopic (+ is_closed)
     messages: dict[int, dict] = field(default_factory=dict)  # live messages, edits applied
     deleted: dict[int, dict] = field(default_factory=dict)
@@ -227,11 +250,28 @@ class World:
             chat.members[creator.id] = "creator"
         return chat
 
-    def add_member(self, group: Chat, user: User, status: str = "member") -> None:
+    def add_member(self, group: Chat, user: User, status: str = "member", *,
+                   is_member: bool = True) -> None:
+        """Set the person's status in the group ("member", "administrator", "creator",
+        "restricted" — still in the group unless is_member=False —, "left", "kicked"); the bot
+        gets a chat_member update, as an administrator of the group does."""
+        old = self.member_view(group, user)
         group.members[user.id] = status
+        if status == "restricted":
+            group.restricted_members[user.id] = is_member
+        self._chat_member_update(group, user, old)
 
     def remove_member(self, group: Chat, user: User) -> None:
-        group.members[user.id] = "left"
+        self.add_member(group, user, "left")
+
+    def add_channel(self, title: str = "City news", *, username: str | None = None,
+                    id: int | None = None) -> Chat:
+        """A channel: it can post into a group (a linked channel, or a person writing on its
+        behalf); see send_as_chat."""
+        chat_id = id or (-1_000_000_000_000 - next(self._group_ids))
+        chat = Chat(id=chat_id, type="channel", title=title, username=username)
+        self.chats[chat_id] = chat
+        return chat
 
     def add_topic(self, group: ChatLike, name: str, *, icon_color: int = 7322096,
                   by: User | None = None) -> dict:
@@ -257,6 +297,33 @@ class World:
     def unblock_bot(self, user: User) -> None:
         user.blocked = False
         self._member_update(user, "kicked", "member")
+
+    def _chat_member_update(self, group: Chat, user: User, old: dict[str, Any]) -> None:
+        new = self.member_view(group, user)
+        if group.user is None and new != old:
+            self.push_update("chat_member", {
+                "chat": group.to_dict(), "from": user.to_dict(), "date": int(time.time()),
+                "old_chat_member": old, "new_chat_member": new})
+
+    def member_view(self, group: Chat, user: User) -> dict[str, Any]:
+        """The ChatMember of `user` in `group`, as getChatMember answers it."""
+        if group.user is not None:
+            status = "member" if user.id in (group.id, self.bot.id) else "left"
+        elif user.id == self.bot.id:
+            status = group.members.get(user.id, "administrator")
+        else:
+            status = group.members.get(user.id, "left")
+        member: dict[str, Any] = {"status": status, "user": user.to_dict()}
+        if status == "administrator":
+            member.update(ADMIN_RIGHTS, can_be_edited=False, is_anonymous=False)
+        elif status == "creator":
+            member["is_anonymous"] = False
+        elif status == "kicked":
+            member["until_date"] = 0
+        elif status == "restricted":
+            member.update(RESTRICTED_RIGHTS, until_date=0,
+                          is_member=group.restricted_members.get(user.id, True))
+        return member
 
     def _member_update(self, user: User, old: str, new: str) -> None:
         bot = self.bot.to_dict()
@@ -432,6 +499,29 @@ class World:
         if entities := auto_entities(text):
             content["entities"] = entities
         return self._user_message(user, content, chat=chat, thread_id=thread_id, reply_to=reply_to)
+
+    def send_as_chat(self, sender: ChatLike, text: str, *, chat: ChatLike,
+                     thread_id: int | None = None, reply_to: MessageLike | None = None,
+                     automatic_forward: bool = False) -> dict:
+        """A message on behalf of a chat: the group itself (an anonymous administrator), a
+        channel a person writes as, or a linked channel's post forwarded automatically."""
+        owner = self.chat(sender)
+        if automatic_forward:
+            person = TELEGRAM_SERVICE
+        else:
+            person = GROUP_ANONYMOUS_BOT if owner.id == self.chat(chat).id else CHANNEL_BOT
+        where = self.chat(chat)
+        replied = self.message(reply_to, where)[1] if reply_to is not None else None
+        if thread_id is None and replied is not None:
+            thread_id = replied.get("message_thread_id")
+        content: dict[str, Any] = {"text": text, "sender_chat": owner.to_dict()}
+        if entities := auto_entities(text):
+            content["entities"] = entities
+        if automatic_forward:
+            content["is_automatic_forward"] = True
+        msg = self._new_message(where, person, content, thread_id=thread_id, reply_to=replied)
+        self.push_update("message", msg)
+        return msg
 
     def send_location(self, user: User, latitude: float, longitude: float, *,
                       chat: ChatLike | None = None, thread_id: int | None = None,

@@ -18,7 +18,15 @@ from citybot.context import Services
 from citybot.i18n import Texts
 from citybot.services import notify
 from citybot.services.workflow import Actor
-from citybot.storage.models import EventKind, Handoff, Report, ReportEvent, Resident, utcnow
+from citybot.storage.models import (
+    EventKind,
+    Handoff,
+    OutboxMessage,
+    Report,
+    ReportEvent,
+    Resident,
+    utcnow,
+)
 from citybot.storage.reports import outbox_row_of_message, report_of_message
 
 REPORT_CONVERSATION = timedelta(hours=2)
@@ -86,6 +94,37 @@ async def staff_thread_of(*, session: AsyncSession, chat_id: int,
     return StaffThread(report=report, resident_id=resident_id)
 
 
+# ---- who saw what ---------------------------------------------------------------------------
+
+def relay_key(chat_id: int, message_id: int, resident: Resident, number: int) -> str:
+    """The dedupe key of an official's message relayed to a resident (one per piece)."""
+    return f"relay:{chat_id}:{message_id}:{resident.id}:{number}"
+
+
+async def replies_sent_to(*, session: AsyncSession, report: Report,
+                          resident: Resident) -> set[tuple[int, int]]:
+    """The officials' messages (chat id, message id) relayed to this resident about the report:
+    a follower's history shows the replies meant for them, not someone else's conversation."""
+    keys = await session.exec(select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.report_id == report.id, OutboxMessage.kind == "relay",
+        OutboxMessage.chat_id == resident.telegram_id))
+    found = set()
+    for key in keys.all():
+        parts = (key or "").split(":")
+        if len(parts) >= 4 and parts[0] == "relay" and parts[3] == str(resident.id):
+            found.add((int(parts[1]), int(parts[2])))
+    return found
+
+
+def seen_by(event: ReportEvent, resident: Resident, replies: set[tuple[int, int]]) -> bool:
+    """Whether the event belongs in this resident's public history of the report."""
+    if event.kind == EventKind.resident_reply:
+        return event.actor_telegram_id == resident.telegram_id
+    if event.kind == EventKind.staff_reply:
+        return (event.chat_id, event.message_id) in replies
+    return True
+
+
 # ---- relaying -------------------------------------------------------------------------------
 
 PIECE_LIMIT = notify.TEXT_LIMIT - 300  # room for the "#n · Department:" header and the hint
@@ -132,7 +171,7 @@ async def to_resident(*, session: AsyncSession, services: Services, report: Repo
         await notify.tell_resident(
             session=session, resident=resident, text=body, report=report,
             photo=photo if number == 0 else None, kind="relay",
-            dedupe_key=f"relay:{chat_id}:{message_id}:{resident.id}:{number}")
+            dedupe_key=relay_key(chat_id, message_id, resident, number))
     open_conversation(session, resident, "report", report.id, REPORT_CONVERSATION)
     await session.flush()
     return event

@@ -14,8 +14,10 @@ from aiogram.types import CallbackQuery, Message
 from citybot.context import Services
 from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
 from citybot.dialogs.staff import actions, announce, commands, relay
-from citybot.dialogs.staff.access import StaffOnly, is_staff
+from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
 from citybot.i18n import Texts
+
+__all__ = ["build_guard_router", "build_membership_router", "build_router"]
 
 STAFF_COMMANDS = ("queue", "stats", "announce")
 

@@ -1,5 +1,6 @@
-"""Who is staff: a member of the staff supergroup (getChatMember, cached for a minute). Staff
-buttons and commands check it wherever they arrive, private chats included."""
+"""Who is staff: a member of the staff supergroup (getChatMember, cached for a minute, and
+forgotten as soon as Telegram says the person's membership changed). Staff buttons and commands
+check it wherever they arrive, private chats included."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram import BaseMiddleware, Bot, F, Router
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, User
 
 from citybot.context import Services
 from citybot.services.workflow import Actor
@@ -29,13 +30,18 @@ async def is_staff(bot: Bot, services: Services, user_id: int) -> bool:
         return cached[0]
     try:
         member = await bot.get_chat_member(services.staff_chat_id, user_id)
-    except TelegramAPIError as error:
+    except (TelegramAPIError, ClientDecodeError) as error:
         log.warning("membership check failed user_id=%s error=%s", user_id, error)
         return False
     staff = member.status in MEMBER or (member.status == "restricted"
                                         and bool(getattr(member, "is_member", False)))
     services.staff_members[user_id] = (staff, now)
     return staff
+
+
+def forget(services: Services, user_id: int) -> None:
+    """The next check asks Telegram again."""
+    services.staff_members.pop(user_id, None)
 
 
 def actor_of(user: User) -> Actor:
@@ -65,7 +71,25 @@ class StaffOnly(BaseMiddleware):
 
 
 async def refuse(event: TelegramObject, texts: Any) -> None:
+    """Whatever reached a staff handler is answered, in the sender's language: a button with an
+    alert, a message (a command, a note, a reply to a resident) with a reply."""
     if isinstance(event, CallbackQuery):
         await event.answer(texts("staff-only"), show_alert=True)
-    elif isinstance(event, Message) and (event.text or "").startswith("/"):
+    elif isinstance(event, Message):
         await event.reply(texts("staff-only"))
+
+
+# ---- membership changes ---------------------------------------------------------------------
+
+async def on_membership_changed(update: ChatMemberUpdated, services: Services) -> None:
+    """Someone joined, left, was removed or restricted: a removed official loses access at once,
+    not when the cache expires (Telegram tells the bot as an administrator of the group)."""
+    forget(services, update.new_chat_member.user.id)
+
+
+def build_membership_router(staff_chat_id: int) -> Router:
+    """A new router each time: every Dispatcher gets its own."""
+    router = Router(name="staff_membership")
+    router.chat_member.filter(F.chat.id == staff_chat_id)
+    router.chat_member.register(on_membership_changed)
+    return router

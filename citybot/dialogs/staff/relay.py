@@ -35,8 +35,6 @@ async def acknowledge(message: Message) -> None:
 
 async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, services: Services,
                          texts: Texts, actor: Actor) -> None:
-    if not answers_something(message):
-        return  # staff talking among themselves
     replied = message.reply_to_message
     thread = await relay.staff_thread_of(session=session, chat_id=message.chat.id,
                                          message_id=replied.message_id)
@@ -85,7 +83,8 @@ async def on_unknown_helpdesk(query: CallbackQuery, texts: Texts) -> None:
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
     router = Router(name="staff_relay")
-    router.message.register(on_staff_reply, F.reply_to_message, ~F.text.startswith("/"))
+    # staff talking among themselves in a topic (replying to nothing) is left alone
+    router.message.register(on_staff_reply, ~F.text.startswith("/"), answers_something)
     router.callback_query.register(on_close, HelpdeskAction.filter(F.action == "close"))
     router.callback_query.register(on_unknown_helpdesk, HelpdeskAction.filter())
     return router
