@@ -1,7 +1,8 @@
 """300 simulated residents file reports at once against the emulator, beside a bare aiogram
 echo bot on the same emulator: updates per second and the latency from a resident's update to
-the bot's answer. Targets: CityBot ≥ half the echo bot's throughput; p99 ≤ 100 ms with
-100 updates/s offered.
+the bot's answer. A mimic bot (mimic_bot.py) makes CityBot's very Bot API calls with no
+database or logic: the ceiling for this conversation on aiogram. Targets: CityBot ≥ half the
+echo bot's throughput; p99 ≤ 100 ms with 100 updates/s offered.
 
     python -m bench bench_report_flow           (RESIDENTS=100 for a quicker run)
 """
@@ -128,6 +129,14 @@ async def run(residents: int) -> dict[str, float]:
             figures["echo_cpu_ms"] = cpu() * 1000 / len(samples)
         figures.update(echo_rate=rate, echo_p50=statistics.median(samples),
                        echo_p99=percentile(samples, 0.99))
+    async with TelegramEmulator() as emulator:
+        emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
+        async with bot_process(emulator, ["-m", "bench.mimic_bot"],
+                               STAFF_CHAT_ID=str(config.staff.chat_id)) as cpu:
+            rate, samples = await crowd(emulator, residents, file_one, None)
+            figures["mimic_cpu_ms"] = cpu() * 1000 / len(samples)
+        figures.update(mimic_rate=rate, mimic_p50=statistics.median(samples),
+                       mimic_p99=percentile(samples, 0.99))
     for mode in ("burst", "offered"):
         with tempfile.TemporaryDirectory() as folder:
             async with TelegramEmulator() as emulator:
@@ -152,10 +161,15 @@ def main() -> int:
     print(f"echo bot, all at once:      {f['echo_rate']:7.1f} updates/s  "
           f"p50 {f['echo_p50']:6.1f} ms  p99 {f['echo_p99']:6.1f} ms  "
           f"bot CPU {f['echo_cpu_ms']:.2f} ms/update")
+    print(f"mimic bot, all at once:     {f['mimic_rate']:7.1f} updates/s  "
+          f"p50 {f['mimic_p50']:6.1f} ms  p99 {f['mimic_p99']:6.1f} ms  "
+          f"bot CPU {f['mimic_cpu_ms']:.2f} ms/update "
+          f"({f['mimic_rate'] / f['echo_rate']:.2f} of the echo bot: the ceiling for this flow)")
     print(f"CityBot, all at once:       {f['burst_rate']:7.1f} updates/s  "
           f"p50 {f['burst_p50']:6.1f} ms  p99 {f['burst_p99']:6.1f} ms  "
           f"bot CPU {f['burst_cpu_ms']:.2f} ms/update "
-          f"({ratio:.2f} of the echo bot; target >= {TARGET_RATIO})")
+          f"({ratio:.2f} of the echo bot, target >= {TARGET_RATIO}; "
+          f"{f['burst_rate'] / f['mimic_rate']:.2f} of the mimic bot)")
     print(f"CityBot, {OFFERED_RATE:.0f} updates/s offered: {f['offered_rate']:7.1f} updates/s  "
           f"p50 {f['offered_p50']:6.1f} ms  p99 {f['offered_p99']:6.1f} ms  "
           f"bot CPU {f['offered_cpu_ms']:.2f} ms/update (target p99 <= {TARGET_P99_MS} ms)")
