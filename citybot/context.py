@@ -36,6 +36,8 @@ class Services:
     courier_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     broadcasts_running: set[int] = field(default_factory=set)  # broadcast runs in this process
     background: set[asyncio.Task] = field(default_factory=set)  # started by handlers
+    # outbox id → Telegram message id: sent while the database was away, not yet recorded
+    unrecorded: dict[int, int | None] = field(default_factory=dict)
 
     def wake_courier(self) -> None:
         """New messages were committed to the outbox: deliver them now, not at the next tick."""

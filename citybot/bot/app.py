@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -28,7 +29,9 @@ from citybot.bot.middlewares import (
     PeopleMiddleware,
     SaveBeforeSpeaking,
 )
+from citybot.bot.outages import HoldUntilSaved, RetryTransient, SpeakAfterSaving
 from citybot.bot.queues import deliver_card
+from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
 from citybot.context import Services
 from citybot.dialogs import (
     fallback,
@@ -56,6 +59,8 @@ log = logging.getLogger("citybot.bot")
 def build_bot(token: str, api_url: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
     session.middleware(SaveBeforeSpeaking())
+    session.middleware(SpeakAfterSaving())  # after the commit: release what was held back
+    session.middleware(RetryTransient())  # a handler's call through a Bot API hiccup
     session.middleware(KeepResponseModels())
     return Bot(
         token,
@@ -73,7 +78,7 @@ def build_storage(services: Services, redis_url: str | None) -> BaseStorage:
         from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 
         key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        return RedisStorage.from_url(redis_url, key_builder=key_builder)
+        return AfterCommitStorage(RedisStorage.from_url(redis_url, key_builder=key_builder))
     from citybot.storage.fsm import SQLStorage
 
     return SQLStorage(services.engine)
@@ -102,12 +107,20 @@ def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
     return create() if create is not None else SimpleEventIsolation()
 
 
-def build_dispatcher(services: Services, storage: BaseStorage) -> Dispatcher:
-    """Every router in one place: residents in private chats, staff in the staff group."""
+def build_dispatcher(services: Services, storage: BaseStorage, *,
+                     telegram_resends: bool = False) -> Dispatcher:
+    """Every router in one place: residents in private chats, staff in the staff group.
+    `telegram_resends`: updates come over a webhook, and Telegram sends an update again when
+    it is not answered 2xx — so an update that met a database or Redis outage is left to that
+    (errors.py) rather than apologised for."""
     dp = Dispatcher(storage=storage, events_isolation=build_isolation(storage),
-                    services=services)
+                    services=services, telegram_resends=telegram_resends)
+    dp.update.outer_middleware(HoldUntilSaved())
     dp.update.outer_middleware(DatabaseMiddleware())
     dp.update.outer_middleware(PeopleMiddleware())
+    if isinstance(storage, AfterCommitStorage):
+        ttl = timedelta(hours=services.config.reports.draft_ttl_hours)
+        dp.update.outer_middleware(RestoreLostStep(storage, draft_ttl=ttl))
 
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")

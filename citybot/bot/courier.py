@@ -6,7 +6,9 @@ others accepted in the same `RECORD_INTERVAL` (so thousands of broadcast message
 one transaction each few milliseconds, not one each). The one window where a crash duplicates a
 message is therefore between Telegram's "ok" and that commit (milliseconds): the claim then goes
 stale and the message is sent again after `outbox.CLAIM_TIMEOUT` (at once when the crashed
-process was on this host: `release_orphans`). A call
+process was on this host: `release_orphans`). A success that cannot be recorded because the
+database is away is kept in memory (`services.unrecorded`) and recorded before this process
+claims or releases anything again (`record_leftovers`): not a crash, so not a duplicate. A call
 that gets no answer within `REQUEST_TIMEOUT` is the same case seen from outside (Telegram may or
 may not have sent it): it is retried, since losing a message is worse than repeating one.
 429s are honoured (the message waits `retry_after`, the pacer holds its chat), 403 marks the
@@ -152,6 +154,27 @@ def _method(message: OutboxMessage) -> SendMessage:
     return SendMessage.model_validate({"chat_id": message.chat_id, **message.payload})
 
 
+async def _write_sent(services: Services, sent: list[tuple[int, int | None]]) -> None:
+    async with services.sessions() as session:
+        await outbox.mark_sent_many(session=session, sent=sent)
+        await session.commit()
+
+
+async def record_leftovers(services: Services) -> int:
+    """Record the messages Telegram accepted while the database was away (services.unrecorded,
+    kept by `Courier.record_sent`). Until they are, their claims must not be released or taken
+    over: called before the courier claims anything and by every worker's lease loop. Raises
+    while the database is still away."""
+    leftovers = dict(services.unrecorded)
+    if not leftovers:
+        return 0
+    await _write_sent(services, list(leftovers.items()))
+    for outbox_id in leftovers:
+        services.unrecorded.pop(outbox_id, None)
+    log.warning("sent messages recorded after the database came back count=%s", len(leftovers))
+    return len(leftovers)
+
+
 class Courier:
     """Delivers the outbox. Special kinds (cards, thread notices) go one at a time, in order.
     Plain Bot API calls are each given a slot by the pacer, sent when it comes and recorded in
@@ -182,6 +205,7 @@ class Courier:
     async def deliver_due(self, limit: int = 50, *, wait: bool = True) -> int:
         """One pass over what is due now; returns how many messages were claimed. With
         wait=False, plain calls are left sending in the background."""
+        await record_leftovers(self.services)  # raises while the database is still away
         async with self.services.sessions() as session:
             claimed = await outbox.claim_due(session=session, worker=self.worker, limit=limit)
             plain = []
@@ -265,17 +289,19 @@ class Courier:
         group, self._sent = self._sent, []
         if not group:
             return 0
+        sent = [(message.id, message_id) for message, message_id, _ in group]
         for attempt in range(RECORD_RETRIES):
             try:
-                async with self.services.sessions() as session:
-                    await outbox.mark_sent_many(session=session, sent=[
-                        (message.id, message_id) for message, message_id, _ in group])
-                    await session.commit()  # for these messages the duplicate window ends here
+                await _write_sent(self.services, sent)  # the duplicate window ends here
                 break
             except Exception:
                 log.exception("recording sent messages failed count=%s attempt=%s", len(group),
                               attempt + 1)
                 await asyncio.sleep(0.2 * (attempt + 1))
+        else:  # the database is away: remembered, and written before anything is claimed again
+            self.services.unrecorded.update(sent)
+            log.error("sent messages kept unrecorded until the database is back count=%s",
+                      len(sent))
         for message, message_id, done in group:
             message.state, message.sent_message_id = OutboxState.sent, message_id
             if not done.done():
@@ -354,6 +380,7 @@ class Courier:
         """Deliver until cancelled; `wake` is set after a handler commits new messages."""
         try:
             try:
+                await record_leftovers(self.services)  # before their claims could be released
                 await self.release_orphans()
             except Exception:
                 log.exception("releasing the claims of stopped processes failed")

@@ -25,6 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from citybot import scheduler as jobs_scheduler
 from citybot.bot.app import build_courier
+from citybot.bot.courier import record_leftovers
 from citybot.context import Services
 from citybot.storage.leases import acquire_lease, release_lease
 
@@ -57,6 +58,8 @@ class Leadership:
     async def _try(self) -> bool:
         started = time.monotonic()
         try:
+            await record_leftovers(self.services)  # sent while the database was away: recorded
+            # before any courier (another worker's, once this lease lapses) could send it again
             async with self.services.sessions() as session:
                 held = await acquire_lease(session=session, name=self.name, holder=self.holder,
                                            ttl=timedelta(seconds=self.ttl))

@@ -4,9 +4,10 @@ Each worker listens on WEBHOOK_LISTEN with SO_REUSEPORT, so several workers (sta
 `--workers N`, or as separate processes) share one port and the kernel spreads connections
 among them. An update is answered only once it is handled and committed: a worker killed
 mid-update leaves Telegram without an answer, Telegram sends the update again, and the
-processed_updates claim makes a second delivery a no-op. The courier and the scheduler run
-in the one worker holding the lease (leadership.py). deleteWebhook is never called on the
-way out: the other workers keep serving.
+processed_updates claim makes a second delivery a no-op. An update that meets a database or
+Redis outage is answered 500 (errors.py, outages.py): Telegram sends it again the same way.
+The courier and the scheduler run in the one worker holding the lease (leadership.py).
+deleteWebhook is never called on the way out: the other workers keep serving.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -30,6 +33,7 @@ from citybot.bot import health
 from citybot.bot.app import build_bot, build_dispatcher, build_storage, set_commands
 from citybot.bot.leadership import RENEW_EVERY, TTL, Leadership, Singletons, worker_id
 from citybot.bot.metrics import CountRetryAfter, Metrics
+from citybot.bot.outages import describe, is_outage
 from citybot.config import CityConfig
 from citybot.context import Services, build_services
 from citybot.settings import Settings, SettingsError
@@ -84,19 +88,34 @@ def webhook_config(settings: Settings) -> WebhookConfig:
 
 class CityWebhook(SimpleRequestHandler):
     """aiogram's handler, answering after the update is handled (not in the background: an
-    answered update is never re-sent, so it must be saved first), counted in the metrics."""
+    answered update is never re-sent, so it must be saved first), counted in the metrics.
+
+    However long the handling takes: aiogram's own feed_webhook_update answers 200 after 55 s
+    and goes on in the background, which would lose an update that then fails. A copy that
+    Telegram re-sends meanwhile waits for the chat's lock and is then skipped as handled."""
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, *, secret: str,
                  metrics: Metrics) -> None:
         super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret)
         self.metrics = metrics
 
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        update = Update.model_validate(await request.json(loads=bot.session.json_loads),
+                                       context={"bot": bot})
+        result = await self.dispatcher.feed_update(bot, update, **self.data)
+        method = result if isinstance(result, TelegramMethod) else None
+        return web.Response(body=self._build_response_writer(bot=bot, result=method))
+
     async def handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
         try:
             response = await super().handle(request)
-        except Exception:
+        except Exception as error:
             self.metrics.observe("error", started)
+            if is_outage(error):  # errors.py left it to us: Telegram sends it again
+                log.warning("webhook answered 500, database or Redis unreachable: %s",
+                            describe(error))
+                return web.Response(status=500, text="temporarily unavailable")
             raise  # 500: Telegram sends the update again
         if response.status == 401:
             log.warning("webhook refused a request without the right secret peer=%s",
@@ -133,7 +152,7 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
     bot = build_bot(token, settings.telegram_api_url)
     metrics = Metrics()
     bot.session.middleware(CountRetryAfter(metrics))
-    dp = build_dispatcher(services, storage)
+    dp = build_dispatcher(services, storage, telegram_resends=True)
     singletons = Singletons(bot, services, worker=worker)
     leadership = Leadership(services, on_gain=singletons.start, on_loss=singletons.stop,
                             holder=worker, ttl=lease_ttl, renew_every=lease_renew)

@@ -262,9 +262,13 @@ async def take_point(message: Message, latitude: float, longitude: float, draft:
     district = services.city_map.district_of(latitude, longitude)
     reports.touch(draft, latitude=latitude, longitude=longitude, address=address,
                   district=district.id if district else None)
+    # the next step (draft and conversation) is saved with the place, before the bot speaks:
+    # one commit, so a database outage between the two messages cannot keep one, lose the other
+    reports.touch(draft, step=next_step(draft, draft.step), editing=False)
+    await state.set_state(getattr(ReportFlow, draft.step))
     await message.answer(texts("report-address-found", address=address),
                          reply_markup=ReplyKeyboardRemove())
-    await advance(message, draft, state, texts, services)
+    await show_step(message, draft, state, texts, services)
 
 
 async def on_location(message: Message, state: FSMContext, draft: ReportDraft, texts: Texts,
@@ -327,9 +331,11 @@ async def on_keep_address(query: CallbackQuery, state: FSMContext, draft: Report
         await query.message.answer(texts("report-need-location"))
         return
     reports.touch(draft, address=typed, latitude=None, longitude=None, district=None)
+    reports.touch(draft, step=next_step(draft, draft.step), editing=False)  # as in take_point
+    await state.set_state(getattr(ReportFlow, draft.step))
     await query.message.answer(texts("report-address-found", address=typed),
                                reply_markup=ReplyKeyboardRemove())
-    await advance(query.message, draft, state, texts, services)
+    await show_step(query.message, draft, state, texts, services)
 
 
 # ---- photos ---------------------------------------------------------------------------------

@@ -113,7 +113,7 @@ async def test_metrics_count_updates_latency_reports_backlog_and_429s(
     await emulator.wait_for_message(anna, timeout=10)
     emulator.inject_fault("sendMessage", "429", retry_after=1)
     emulator.send_text(anna, "/help")
-    await emulator.wait_for_message(anna, timeout=10)  # the apology, after the 429
+    await emulator.wait_for_message(anna, timeout=10)  # the help, sent again after the 429
     async with aiohttp.ClientSession() as client, client.get(
             f"{webhook_bot.url}/metrics") as response:
         assert response.status == 200
