@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -41,9 +40,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     settings.require_token()
-    # What start-up imported lives as long as the process: keep it out of the collector's
-    # scans, whose pauses otherwise stall busy moments (measured with the digest benchmark).
-    gc.freeze()
     if args.webhook:
         return _run_webhook(args, settings)
     config = _load_config(settings)

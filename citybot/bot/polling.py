@@ -14,6 +14,7 @@ from citybot.bot.app import (
     build_dispatcher,
     build_storage,
     set_commands,
+    settle_memory,
 )
 from citybot.config import CityConfig
 from citybot.context import build_services
@@ -37,6 +38,7 @@ async def run_polling(settings: Settings, config: CityConfig) -> None:
                  settings.telegram_api_url)
         await bot.delete_webhook(drop_pending_updates=False)
         await set_commands(bot, services)
+        settle_memory()
         courier_task = asyncio.create_task(courier.run(services.courier_wakeup))
         jobs_scheduler.start(scheduler, services)
         await dp.start_polling(bot, handle_signals=True, close_bot_session=False)

@@ -30,7 +30,13 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from citybot.bot import health
-from citybot.bot.app import build_bot, build_dispatcher, build_storage, set_commands
+from citybot.bot.app import (
+    build_bot,
+    build_dispatcher,
+    build_storage,
+    set_commands,
+    settle_memory,
+)
 from citybot.bot.leadership import RENEW_EVERY, TTL, Leadership, Singletons, worker_id
 from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.outages import describe, is_outage
@@ -175,6 +181,7 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
             await bot.set_webhook(hook.url, secret_token=hook.secret, drop_pending_updates=False,
                                   allowed_updates=dp.resolve_used_update_types())
         await set_commands(bot, services)
+        settle_memory()
         lease_task = asyncio.create_task(leadership.run())
         log.info("webhook worker started username=@%s listen=%s:%s path=%s worker=%s",
                  me.username, hook.host, port, hook.path, worker)
