@@ -1,7 +1,8 @@
 """300 simulated residents file reports at once against the emulator, beside a bare aiogram
 echo bot on the same emulator: updates per second and the latency from a resident's update to
 the bot's answer. A mimic bot (mimic_bot.py) makes CityBot's very Bot API calls with no
-database or logic: the ceiling for this conversation on aiogram. Targets: CityBot ≥ half the
+database or logic: the ceiling for this conversation on aiogram; "mimic + claim" adds the
+one database write every update needs (its idempotency claim). Targets: CityBot ≥ half the
 echo bot's throughput; p99 ≤ 100 ms with 100 updates/s offered.
 
     python -m bench bench_report_flow           (RESIDENTS=100 for a quicker run)
@@ -120,36 +121,38 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(residents: int) -> dict[str, float]:
+async def measure(command: list[str], one, residents: int, rate: float | None = None,
+                  **env: str) -> tuple[float, list[float], float]:
+    """One bot in its own process against a fresh emulator (with the staff group) and, when it
+    keeps one, a fresh SQLite database: throughput, latencies, CPU per update."""
     config = load_config(ROOT / "config.yml")
+    with tempfile.TemporaryDirectory() as folder:
+        async with TelegramEmulator() as emulator:
+            emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
+            env = {"STAFF_CHAT_ID": str(config.staff.chat_id), **env}
+            env = {k: v.format(folder=folder) for k, v in env.items()}
+            async with bot_process(emulator, command, **env) as cpu:
+                throughput, samples = await crowd(emulator, residents, one, rate)
+                cpu_ms = cpu() * 1000 / len(samples)
+    return throughput, samples, cpu_ms
+
+
+async def run(residents: int) -> dict[str, float]:
+    database = {"DATABASE_URL": "sqlite:///{folder}/bench.db"}
+    citybot = ["-m", "citybot", "--log-level", "WARNING", "run"]
+    runs = {
+        "echo": (["-m", "bench.echo_bot"], echo_one, None, {}),
+        "mimic": (["-m", "bench.mimic_bot"], file_one, None, {}),
+        "claim": (["-m", "bench.mimic_bot"], file_one, None, database),
+        "burst": (citybot, file_one, None, database),
+        "offered": (citybot, file_one, OFFERED_RATE, database),
+    }
     figures: dict[str, float] = {}
-    async with TelegramEmulator() as emulator:
-        async with bot_process(emulator, ["-m", "bench.echo_bot"]) as cpu:
-            rate, samples = await crowd(emulator, residents, echo_one, None)
-            figures["echo_cpu_ms"] = cpu() * 1000 / len(samples)
-        figures.update(echo_rate=rate, echo_p50=statistics.median(samples),
-                       echo_p99=percentile(samples, 0.99))
-    async with TelegramEmulator() as emulator:
-        emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
-        async with bot_process(emulator, ["-m", "bench.mimic_bot"],
-                               STAFF_CHAT_ID=str(config.staff.chat_id)) as cpu:
-            rate, samples = await crowd(emulator, residents, file_one, None)
-            figures["mimic_cpu_ms"] = cpu() * 1000 / len(samples)
-        figures.update(mimic_rate=rate, mimic_p50=statistics.median(samples),
-                       mimic_p99=percentile(samples, 0.99))
-    for mode in ("burst", "offered"):
-        with tempfile.TemporaryDirectory() as folder:
-            async with TelegramEmulator() as emulator:
-                emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
-                async with bot_process(emulator, ["-m", "citybot", "--log-level", "WARNING",
-                                                  "run"],
-                                       DATABASE_URL=f"sqlite:///{folder}/bench.db") as cpu:
-                    rate, samples = await crowd(emulator, residents, file_one,
-                                                OFFERED_RATE if mode == "offered" else None)
-                    figures[f"{mode}_cpu_ms"] = cpu() * 1000 / len(samples)
-                figures[f"{mode}_rate"] = rate
-                figures[f"{mode}_p50"] = statistics.median(samples)
-                figures[f"{mode}_p99"] = percentile(samples, 0.99)
+    for name, (command, one, rate, env) in runs.items():
+        throughput, samples, cpu_ms = await measure(command, one, residents, rate, **env)
+        figures.update({f"{name}_rate": throughput, f"{name}_cpu_ms": cpu_ms,
+                        f"{name}_p50": statistics.median(samples),
+                        f"{name}_p99": percentile(samples, 0.99)})
     return figures
 
 
@@ -161,10 +164,11 @@ def main() -> int:
     print(f"echo bot, all at once:      {f['echo_rate']:7.1f} updates/s  "
           f"p50 {f['echo_p50']:6.1f} ms  p99 {f['echo_p99']:6.1f} ms  "
           f"bot CPU {f['echo_cpu_ms']:.2f} ms/update")
-    print(f"mimic bot, all at once:     {f['mimic_rate']:7.1f} updates/s  "
-          f"p50 {f['mimic_p50']:6.1f} ms  p99 {f['mimic_p99']:6.1f} ms  "
-          f"bot CPU {f['mimic_cpu_ms']:.2f} ms/update "
-          f"({f['mimic_rate'] / f['echo_rate']:.2f} of the echo bot: the ceiling for this flow)")
+    for name, label in (("mimic", "mimic bot"), ("claim", "mimic bot + claim")):
+        print(f"{label + ', all at once:':27} {f[name + '_rate']:7.1f} updates/s  "
+              f"p50 {f[name + '_p50']:6.1f} ms  p99 {f[name + '_p99']:6.1f} ms  "
+              f"bot CPU {f[name + '_cpu_ms']:.2f} ms/update "
+              f"({f[name + '_rate'] / f['echo_rate']:.2f} of the echo bot)")
     print(f"CityBot, all at once:       {f['burst_rate']:7.1f} updates/s  "
           f"p50 {f['burst_p50']:6.1f} ms  p99 {f['burst_p99']:6.1f} ms  "
           f"bot CPU {f['burst_cpu_ms']:.2f} ms/update "

@@ -3,7 +3,12 @@ flow — same methods, same keyboards, the card posted to the staff group — wi
 no wording and no logic. It is the ceiling for any aiogram bot holding this conversation:
 the report-flow benchmark compares CityBot with it as well as with the echo bot.
 
-    BOT_TOKEN=... TELEGRAM_API_URL=... STAFF_CHAT_ID=... python -m bench.mimic_bot
+With DATABASE_URL set it also does the one piece of database work no CityBot update can
+skip: its claim in `processed_updates` (an update delivered twice is handled once), committed
+before the bot answers.
+
+    BOT_TOKEN=... TELEGRAM_API_URL=... STAFF_CHAT_ID=... [DATABASE_URL=...] \
+        python -m bench.mimic_bot
 """
 
 from __future__ import annotations
@@ -35,12 +40,30 @@ def inline(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
         for row in rows])
 
 
+async def claim_every_update(dp: Dispatcher, bot: Bot, database_url: str) -> None:
+    from citybot.storage.database import make_engine, make_sessionmaker, upgrade
+    from citybot.storage.updates import claim_update
+
+    await asyncio.to_thread(upgrade, database_url)
+    sessions = make_sessionmaker(make_engine(database_url))
+
+    @dp.update.outer_middleware()
+    async def claim(handler, event, data):  # type: ignore[no-untyped-def]
+        async with sessions() as session:
+            if not await claim_update(session=session, bot_id=bot.id, update_id=event.update_id):
+                return None
+            await session.commit()
+        return await handler(event, data)
+
+
 async def main() -> None:
     session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"]))
     bot = Bot(os.environ["BOT_TOKEN"], session=session)
     staff_chat = int(os.environ["STAFF_CHAT_ID"])
     numbers = itertools.count(1)
     dp = Dispatcher()
+    if os.environ.get("DATABASE_URL"):
+        await claim_every_update(dp, bot, os.environ["DATABASE_URL"])
 
     @dp.message(F.text == "/report")
     async def report(message: Message) -> None:
