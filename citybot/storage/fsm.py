@@ -13,6 +13,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder,
 from sqlalchemy import bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +36,24 @@ def _upsert(dialect: str) -> Any:
         **{name: bindparam(name) for name in columns})
     return statement.on_conflict_do_update(
         index_elements=["key"], set_={name: statement.excluded[name] for name in columns[1:]})
+
+
+PENDING = "fsm_pending"  # Session.info: row key -> the copy it was written to, not committed yet
+
+
+@event.listens_for(Session, "after_commit")
+def _kept(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's commit keeps nothing yet
+        session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _undone(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction ended without a commit — rolled back, or its session closed on an error
+    (which fires no rollback event): what it wrote leaves the copy."""
+    if transaction.parent is None:
+        for row_key, known in session.info.pop(PENDING, {}).items():
+            known.pop(row_key, None)
 
 
 class SQLStorage(BaseStorage):
@@ -73,25 +92,9 @@ class SQLStorage(BaseStorage):
         self._known[row_key] = (row["state"], row["data"])
 
     def _forget_on_rollback(self, session: AsyncSession, row_key: str) -> None:
-        """A write undone with its transaction (the handler failed) must not stay in the copy."""
-        keys: set[str] | None = session.info.get("fsm_keys")
-        if keys is None:
-            keys = session.info["fsm_keys"] = set()
-            known = self._known
-
-            def forget(_session: Any, transaction: Any) -> None:
-                if transaction.parent is not None:
-                    return  # a savepoint: the transaction goes on
-                for stale in keys:  # not cleared by a commit: rolled back, or closed uncommitted
-                    known.pop(stale, None)
-                keys.clear()
-
-            # after_transaction_end, not after_soft_rollback: a session closed on an error
-            # (DatabaseMiddleware's) ends its transaction without any rollback event
-            event.listen(session.sync_session, "after_transaction_end", forget)
-            event.listen(session.sync_session, "after_commit",  # a savepoint's too: not it
-                         lambda s: None if s.in_nested_transaction() else keys.clear())
-        keys.add(row_key)
+        """A write undone with its transaction (the handler failed) must not stay in the copy:
+        see `_undone` below."""
+        session.info.setdefault(PENDING, {})[row_key] = self._known
 
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         row_key = self._keys.build(key)
