@@ -30,7 +30,7 @@ from citybot.bot.middlewares import (
     PeopleMiddleware,
     SaveBeforeSpeaking,
 )
-from citybot.bot.outages import HoldUntilSaved, RetryTransient, SpeakAfterSaving
+from citybot.bot.outages import HoldAnswers, HoldUntilSaved, RetryTransient, SpeakAfterSaving
 from citybot.bot.queues import deliver_card
 from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
 from citybot.context import Services
@@ -59,6 +59,7 @@ log = logging.getLogger("citybot.bot")
 
 def build_bot(token: str, api_url: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    session.middleware(HoldAnswers())  # a callback answer waits for the commit, makes none
     session.middleware(SaveBeforeSpeaking())
     session.middleware(SpeakAfterSaving())  # after the commit: release what was held back
     session.middleware(RetryTransient())  # a handler's call through a Bot API hiccup

@@ -174,9 +174,26 @@ class HoldUntilSaved(BaseMiddleware):
             current_update.reset(token)
 
 
+class HoldAnswers(BaseRequestMiddleware):
+    """Outside SaveBeforeSpeaking: a callback answer (it only stops the button's spinner) made
+    while an update is handled is held until its work is committed, and causes no commit of
+    its own — a handler that answers its button first and saves next commits once."""
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        scope = current_update.get()
+        if scope is None or scope.closed or scope.releasing \
+                or not isinstance(method, AnswerCallbackQuery):
+            return await make_request(bot, method)
+        scope.answers.append(method)
+        return True  # type: ignore[return-value]  # what Telegram answers; sent after saving
+
+
 class SpeakAfterSaving(BaseRequestMiddleware):
-    """Runs inside SaveBeforeSpeaking, so after its commit: marks the update as committed,
-    releases what was held back, and holds a callback answer until the next commit."""
+    """Inside SaveBeforeSpeaking, so after its commit: marks the update as committed and
+    releases what was held back before the bot says anything."""
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
@@ -185,9 +202,6 @@ class SpeakAfterSaving(BaseRequestMiddleware):
         scope = current_update.get()
         if scope is None or scope.closed or scope.releasing:
             return await make_request(bot, method)
-        if isinstance(method, AnswerCallbackQuery):
-            scope.answers.append(method)
-            return True  # type: ignore[return-value]  # what Telegram answers; sent after saving
         scope.committed = True
         await scope.release(bot)
         return await make_request(bot, method)

@@ -422,17 +422,26 @@ def _callers() -> list[str]:
 async def test_report_updates_do_all_their_database_work_before_they_speak(
     emulator, city_config, staff_group, sqlite_url
 ) -> None:
-    """Why a database outage leaves no resident's update half-done: after an update's first
-    Bot API call (its work committed) it touches the database no more — callback answers and
-    conversation state wait for the commit. Checked on every statement of a whole report."""
+    """Why a database outage leaves no resident's update half-done: once an update's work is
+    committed (its claim with it) it touches the database no more — callback answers and
+    conversation state wait for the commit, so each update commits once. Checked on every
+    transaction of a whole report."""
     async with worker(emulator, city_config, sqlite_url) as running:
         late: list[str] = []
+        committed: set[int] = set()  # updates (their scopes) with a transaction committed
+
+        def on_commit(connection) -> None:
+            scope = current_update.get()
+            if scope is not None and not scope.closed:
+                committed.add(id(scope))
 
         def on_begin(connection) -> None:
             scope = current_update.get()
-            if scope is not None and scope.committed and not scope.closed:
+            if scope is not None and not scope.closed and (
+                    scope.committed or id(scope) in committed):
                 late.append(" > ".join(_callers()))
 
+        event.listen(running.services.engine.sync_engine, "commit", on_commit)
         event.listen(running.services.engine.sync_engine, "begin", on_begin)
         anna = emulator.add_user("Anna", language_code="en")
         number = await file_report(emulator, anna, "Broken bench in the park", photo=True)
