@@ -47,6 +47,7 @@ from citybot.dialogs import (
     subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
+from citybot.dialogs.staff.access import AskBeforeSaving
 from citybot.dialogs.staff.bulletins import DELIVERIES as BULLETIN_DELIVERIES
 from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
 from citybot.services.notify import undeliverable
@@ -117,6 +118,7 @@ def build_dispatcher(services: Services, storage: BaseStorage, *,
     (errors.py) rather than apologised for."""
     dp = Dispatcher(storage=storage, events_isolation=build_isolation(storage),
                     services=services, telegram_resends=telegram_resends)
+    dp.update.outer_middleware(AskBeforeSaving())
     dp.update.outer_middleware(HoldUntilSaved())
     dp.update.outer_middleware(DatabaseMiddleware())
     dp.update.outer_middleware(PeopleMiddleware())

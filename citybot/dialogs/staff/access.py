@@ -70,6 +70,25 @@ class StaffOnly(BaseMiddleware):
         return await handler(event, data)
 
 
+class AskBeforeSaving(BaseMiddleware):
+    """Before an update from the staff group opens its transaction, the sender's membership is
+    asked of Telegram (or found in the cache), so that StaffOnly later makes no Bot API call:
+    one made inside the transaction would commit the update's claim before its work (see
+    SaveBeforeSpeaking), and a database lost in between would leave it claimed, half-done."""
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject, data: dict[str, Any],
+    ) -> Any:
+        services: Services = data["services"]
+        chat = data.get("event_chat")
+        user: User | None = data.get("event_from_user")
+        if chat is not None and chat.id == services.staff_chat_id and user is not None \
+                and not user.is_bot:
+            await is_staff(data["bot"], services, user.id)
+        return await handler(event, data)
+
+
 async def refuse(event: TelegramObject, texts: Any) -> None:
     """Whatever reached a staff handler is answered, in the sender's language: a button with an
     alert, a message (a command, a note, a reply to a resident) with a reply."""
