@@ -473,6 +473,35 @@ async def test_report_updates_do_all_their_database_work_before_they_speak(
         assert late == []
 
 
+async def test_other_resident_updates_do_their_database_work_in_one_commit(
+    emulator, city_config, staff_group, sqlite_url
+) -> None:
+    """The same for the rest of a resident's conversation: a greeting, the digest panel and
+    its buttons, settings, a question for the knowledge base, their reports."""
+    async with worker(emulator, city_config, sqlite_url) as running:
+        late = watch_late_transactions(running)
+        anna = emulator.add_user("Anna", language_code="en")
+        emulator.send_text(anna, "/start")
+        await emulator.wait_for_message(anna, timeout=10)
+        emulator.send_text(anna, "/subscribe")
+        panel = await emulator.wait_for_message(anna, timeout=10)
+        for label in ("🗓 How often", "▫️ every day"):
+            emulator.click_button(anna, emulator.message(panel)[1], label)
+            edited = await emulator.wait_for_edit(emulator.message(panel)[1], timeout=10)
+        assert "Digest: every day" in edited["text"]
+        emulator.send_text(anna, "⚙️ Settings")
+        settings = await emulator.wait_for_message(anna, timeout=10)
+        emulator.click_button(anna, settings, "Русский")
+        saved = await emulator.wait_for_message(anna, timeout=10)
+        assert saved["text"] == TEXTS("ru")("settings-language-saved")
+        emulator.send_text(anna, "куда выбросить батарейки?")
+        await emulator.wait_for_message(anna, timeout=10)
+        emulator.send_text(anna, "/my")
+        await emulator.wait_for_message(anna, timeout=10)
+        await every_update_handled(running, emulator)
+        assert late == []
+
+
 async def test_a_staff_button_does_its_database_work_in_one_commit(
     emulator, city_config, staff_group, official, sqlite_url
 ) -> None:
