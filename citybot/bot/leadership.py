@@ -53,9 +53,17 @@ class Leadership:
         self.holder = holder or worker_id()
         self.name, self.ttl, self.renew_every = name, ttl, renew_every
         self.is_leader = False
+        self.retiring = False  # stopping: keeps a lease it holds, never takes one
         self._renewed_at = 0.0  # monotonic time of the last renewal's start
 
+    def retire(self) -> None:
+        """This worker is stopping: from now on it does not take the lease, so a worker that
+        stops after another cannot start the singletons just to stop them again."""
+        self.retiring = True
+
     async def _try(self) -> bool:
+        if self.retiring and not self.is_leader:
+            return False
         started = time.monotonic()
         try:
             await record_leftovers(self.services)  # sent while the database was away: recorded

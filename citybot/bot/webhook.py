@@ -188,6 +188,7 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
         yield RunningWebhook(bot=bot, dispatcher=dp, services=services, leadership=leadership,
                              singletons=singletons, metrics=metrics, port=port)
     finally:
+        leadership.retire()  # a leader keeps its lease until in-flight updates finish
         await runner.cleanup()  # stop listening, let in-flight updates finish
         if lease_task is not None:
             lease_task.cancel()

@@ -98,3 +98,26 @@ async def test_a_dead_holders_lease_is_taken_over_after_it_expires(
     finally:
         await survivor.stop()
         await services.close()
+
+
+async def test_a_stopping_worker_keeps_its_lease_but_never_takes_one(
+    any_database_url, city_config
+) -> None:
+    """All workers are stopped together: the leader's release must not hand the singletons to
+    a worker that is itself on its way out."""
+    services = await services_for(any_database_url, city_config)
+    first, second = Worker(services, "first"), Worker(services, "second")
+    try:
+        await wait_until(lambda: first.running + second.running == 1)
+        leader, other = (first, second) if first.running else (second, first)
+        leader.leadership.retire()
+        other.leadership.retire()
+        await asyncio.sleep(0.5)  # renewals go on while in-flight updates finish
+        assert leader.running == 1
+        await leader.stop()
+        await asyncio.sleep(0.5)  # the released lease is there for the taking
+        assert other.running == 0
+    finally:
+        await first.stop()
+        await second.stop()
+        await services.close()
