@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,8 +46,10 @@ class Services:
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task:
         """Run `work` beside the handler that asked for it (kept until done, cancelled at
-        close; what it does is in the database, so a restart picks it up)."""
-        task = asyncio.create_task(work)
+        close; what it does is in the database, so a restart picks it up). It runs in a
+        context of its own: not part of the update that asked for it (its session, its held
+        answers, its retry budget)."""
+        task = asyncio.create_task(work, context=contextvars.Context())
         self.background.add(task)
         task.add_done_callback(self.background.discard)
         return task

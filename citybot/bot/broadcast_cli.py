@@ -238,8 +238,8 @@ async def _broadcast(services: Any, args: argparse.Namespace, text: str,
                 await session.commit()
                 print("nothing sent")
                 return None
+            await broadcasts.start_announcement(session=session, broadcast_id=broadcast.id)
             await session.commit()
-            await broadcasts.start_announcement(services, broadcast.id)
     return await jobs.run_announcement(services, broadcast.id, progress=bar, wait_summary=True)
 
 

@@ -161,10 +161,10 @@ async def on_not_fixed(query: CallbackQuery, callback_data: FollowupAction, stat
         await query.answer(texts(key, number=str(report.id), status=status,
                                  days=services.config.reports.reopen_days), show_alert=True)
         return
+    await state.set_state(FollowupFlow.reopen_reason)  # saved before the bot speaks
+    await state.update_data(reopen=report.id)
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await state.set_state(FollowupFlow.reopen_reason)
-    await state.update_data(reopen=report.id)
     await query.message.answer(texts("followup-ask-reason", number=str(report.id)))
 
 

@@ -230,14 +230,12 @@ async def _announcement_recipients(services: Services, session: AsyncSession,
                         payloads=[{"text": text, **paid} for text in rendered[lang]])
 
 
-async def start_announcement(services: Services, broadcast_id: int) -> bool:
-    """A previewed announcement confirmed: preparing it now (False if it was not a draft)."""
-    async with services.sessions() as session:
-        started = await runs.mark(session=session, broadcast_id=broadcast_id,
-                                  state=BroadcastState.preparing, before=[BroadcastState.draft],
-                                  started_at=utcnow())
-        await session.commit()
-    return started
+async def start_announcement(*, session: AsyncSession, broadcast_id: int) -> bool:
+    """A previewed announcement confirmed: preparing it once committed (False if it was not
+    a draft: sent or cancelled already)."""
+    return await runs.mark(session=session, broadcast_id=broadcast_id,
+                           state=BroadcastState.preparing, before=[BroadcastState.draft],
+                           started_at=utcnow())
 
 
 async def cancel_announcement(*, session: AsyncSession, broadcast_id: int) -> bool:

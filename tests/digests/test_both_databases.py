@@ -41,8 +41,8 @@ async def test_digest_announcement_and_job_store(
             draft = await broadcasts.draft_announcement(
                 session=session, text="Street market on Sunday", key="test:1",
                 districts=[CENTRAL], created_by="Olga")
+            assert await broadcasts.start_announcement(session=session, broadcast_id=draft.id)
             await session.commit()
-        assert await broadcasts.start_announcement(services, draft.id)
         announced = await jobs.run_announcement(services, draft.id)
         assert announced.delivered == 2  # Anna (Central) and Ivan (the whole city)
         await emulator.wait_for_message(staff_group, contains="Olga")

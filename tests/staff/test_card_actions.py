@@ -247,3 +247,27 @@ async def test_a_photo_of_the_result_reaches_every_follower(
     assert "решённое" in told_ivan["caption"] and "New bench installed" in told_ivan["caption"]
     assert button_texts(told_anna) == ["👍 Yes, it is fixed", "👎 No, it is not"]  # the reporter
     assert button_texts(told_ivan) == []  # a follower is told, not asked
+
+
+async def test_the_note_is_the_reply_to_the_prompt_not_to_the_card(
+    emulator, citybot, staff_group
+) -> None:
+    """The prompt is known by what it says (it is saved before it is sent): an official whose
+    name looks like markup still answers it, and a reply to the card meanwhile is a message
+    for the resident."""
+    official = emulator.add_user("Ann <&> Lee", language_code="ru")
+    emulator.add_member(staff_group, official)
+    anna = emulator.add_user("Anna", language_code="en")
+    number = await file_report(emulator, anna, "Graffiti on the school wall", category="graffiti")
+    card = await card_of(emulator, staff_group, number)
+    await press(emulator, official, card, RUSSIAN["reject"])
+    prompt = await emulator.wait_for_message(staff_group, contains="отклонено")
+    assert "Ann <&> Lee" in prompt["text"]  # shown literally
+    emulator.send_text(official, "Is it on the front?", chat=staff_group, reply_to=card)
+    await emulator.wait_for_message(anna, contains="Is it on the front?")
+    async with citybot.services.sessions() as session:
+        assert (await session.get(Report, number)).status == "new"  # not rejected by that
+    emulator.send_text(official, "Painted by the owner, allowed", chat=staff_group,
+                       reply_to=prompt)
+    told = await emulator.wait_for_message(anna, contains="rejected")
+    assert "Painted by the owner, allowed" in told["text"]

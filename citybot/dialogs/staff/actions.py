@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html import escape
+from html import escape, unescape
 
 from aiogram import F, Router
 from aiogram.filters import Command, Filter
@@ -36,6 +36,12 @@ def refusal_text(texts: Texts, refusal: Refused) -> str:
     if "status" in details:
         details["status"] = texts(f"status-{details['status']}")
     return texts(refusal.key, **details)
+
+
+def shown(text: str) -> str:
+    """A message's text as it reads, to recognise it: HTML entities decoded, Unicode isolation
+    marks gone, whitespace as single spaces (Telegram may trim or drop what is invisible)."""
+    return " ".join(unescape(text).replace("\u2068", "").replace("\u2069", "").split())
 
 
 def mention(user: User) -> Html:
@@ -103,15 +109,17 @@ async def on_ask_note(query: CallbackQuery, callback_data: StaffAction, state: F
     except Refused as refusal:
         await query.answer(refusal_text(texts, refusal), show_alert=True)
         return
-    await query.answer()
-    prompt = await query.message.answer(
-        texts(f"staff-ask-{callback_data.action}", name=mention(query.from_user),
-              number=str(report.id)),
-        reply_markup=ForceReply(selective=True))
+    key, number = f"staff-ask-{callback_data.action}", str(report.id)
+    # saved before the bot speaks, so the prompt is known by what it says, not by its id
     await state.set_state(StaffFlow.note)
     await state.set_data({"report": report.id, "action": callback_data.action,
-                          "prompt": prompt.message_id, "thread": query.message.message_thread_id,
+                          "prompt_text": shown(texts(key, name=query.from_user.first_name,
+                                                     number=number)),
+                          "thread": query.message.message_thread_id,
                           "asked": utcnow().timestamp()})
+    await query.answer()
+    await query.message.answer(texts(key, name=mention(query.from_user), number=number),
+                               reply_markup=ForceReply(selective=True))
 
 
 class PendingNote(Filter):
@@ -127,8 +135,10 @@ class PendingNote(Filter):
             await state.clear()
             return False
         replied = message.reply_to_message
-        if replied is not None and replied.message_id == data.get("prompt"):
-            return {"pending": data}
+        if replied is not None and replied.from_user is not None \
+                and replied.from_user.id == message.bot.id \
+                and shown(replied.text or "") == data.get("prompt_text"):
+            return {"pending": data}  # a reply to the prompt (its text as Telegram shows it)
         bare = replied is None or replied.forum_topic_created is not None or \
             replied.message_id == message.message_thread_id
         return {"pending": data} if bare and message.message_thread_id == data.get("thread") \

@@ -125,11 +125,11 @@ async def send(query: CallbackQuery, broadcast: Broadcast, session: AsyncSession
     if not count:
         await query.answer(texts("announce-nobody"), show_alert=True)
         return
-    await session.commit()  # the audience as previewed, before the run reads it
-    if not await broadcasts.start_announcement(services, broadcast.id):
+    if not await broadcasts.start_announcement(session=session, broadcast_id=broadcast.id):
         await query.answer(texts("button-expired"))
         return
-    services.spawn(jobs.run_announcement(services, broadcast.id))
+    await session.commit()  # the update's one commit: the audience as previewed, and started
+    services.spawn(jobs.run_announcement(services, broadcast.id))  # reads what was committed
     await query.answer()
     resident_view = "\n\n".join(broadcasts.announcement_text(broadcast, services.config, texts))
     status = texts("announce-sending", count=count, name=actor.name or texts("history-staff"))
