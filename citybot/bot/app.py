@@ -23,9 +23,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot import errors
 from citybot.bot.courier import Courier
+from citybot.bot.flood import FloodGuard
 from citybot.bot.middlewares import (
     DatabaseMiddleware,
-    FloodGuard,
     KeepResponseModels,
     PeopleMiddleware,
     SaveBeforeSpeaking,
@@ -129,7 +129,8 @@ def build_dispatcher(services: Services, storage: BaseStorage, *,
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
-    flood_guard = FloodGuard(limit=services.config.reports.max_messages_per_minute)
+    flood_guard = FloodGuard(limit=services.config.reports.max_messages_per_minute,
+                             redis=getattr(storage, "redis", None))  # shared by the workers
     residents.message.middleware(flood_guard)
     residents.callback_query.middleware(flood_guard)
     residents.include_routers(*(dialog.build_router() for dialog in (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,7 +12,7 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
+from aiogram.types import Chat, TelegramObject, Update, User
 
 from citybot.context import Services
 from citybot.i18n import pick_language
@@ -99,42 +97,3 @@ class KeepResponseModels(BaseRequestMiddleware):
         if type(method) not in self._models:
             self._models[type(method)] = Response[method.__returning__]
         return await make_request(bot, method)
-
-
-class FloodGuard(BaseMiddleware):
-    """A resident sending more than `limit` updates in `window` seconds is told once to slow
-    down, and the excess is dropped unhandled (per process; nothing they saved is touched)."""
-
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: dict[int, float] = {}
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user: User | None = data.get("event_from_user")
-        if user is None:
-            return await handler(event, data)
-        now = time.monotonic()
-        if len(self._seen) > 10_000:  # forget the quiet ones now and then: bounded memory
-            self._seen = {uid: d for uid, d in self._seen.items() if now - d[-1] <= self.window}
-            self._warned = {uid: t for uid, t in self._warned.items() if uid in self._seen}
-        seen = self._seen.setdefault(user.id, deque())
-        while seen and now - seen[0] > self.window:
-            seen.popleft()
-        if len(seen) < self.limit:
-            seen.append(now)
-            self._warned.pop(user.id, None)
-            return await handler(event, data)
-        if now - self._warned.get(user.id, -self.window) >= self.window:
-            self._warned[user.id] = now
-            await self._warn(event, data)
-        return None
-
-    @staticmethod
-    async def _warn(event: TelegramObject, data: dict[str, Any]) -> None:
-        text = data["texts"]("error-slow-down")
-        if isinstance(event, CallbackQuery):
-            await event.answer(text, show_alert=True)
-        elif isinstance(event, Message):
-            await event.answer(text)
