@@ -75,3 +75,51 @@ async def test_two_workers_of_one_supervisor_share_the_port_and_the_metrics(
     assert process.returncode == 0, log
     assert "Traceback" not in log and SECRET not in log
     assert log.count("lease taken") == 1
+
+
+def children(pid: int) -> set[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        return {int(child) for child in listing.read().split()}
+
+
+@pytest.mark.timeout(120)
+async def test_the_supervisor_starts_a_killed_worker_again(emulator, staff_group, tmp_path) -> None:
+    if not os.path.exists("/proc/self/task"):
+        pytest.skip("needs /proc to find the workers")
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        *CITYBOT, "run", "--webhook", "--workers", "2", cwd=ROOT,
+        env=clean_env(BOT_TOKEN=emulator.token, TELEGRAM_API_URL=emulator.url,
+                      DATABASE_URL=f"sqlite:///{tmp_path}/city.db",
+                      WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", WEBHOOK_SECRET=SECRET,
+                      WEBHOOK_LISTEN=f"127.0.0.1:{port}"),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+
+    async def registered(times: int) -> None:
+        for _ in range(400):
+            if emulator.stats.calls["setWebhook"] >= times:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"setWebhook called {emulator.stats.calls['setWebhook']} times")
+
+    try:
+        await registered(2)
+        workers = children(process.pid)
+        assert len(workers) == 2
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        await registered(3)  # a new worker started and registered
+        now = children(process.pid)
+        assert len(now) == 2 and victim not in now
+        users = [emulator.add_user(f"Resident {n}", language_code="en") for n in range(4)]
+        for user in users:
+            emulator.send_text(user, "/start")
+        for user in users:
+            await emulator.wait_for_message(user, contains="Hello", timeout=20)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert f"worker died pid={victim} code=-9" in log
+    assert "Traceback" not in log
