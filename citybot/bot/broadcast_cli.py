@@ -1,8 +1,9 @@
 """`citybot digest list`, `citybot digest run NAME [--force]` and `citybot broadcast`: digests
 and announcements from the command line. A run goes through the same job functions as the
-scheduler, with a courier of this process sending it (so they need BOT_TOKEN and
-TELEGRAM_API_URL), a progress bar on a terminal, progress in the log, and the summary in the
-staff group at the end. Run again after a crash, a command resumes its run."""
+scheduler and is sent by the outbox's one sender: the running bot's courier, or this
+process's when no bot holds the lease (so they need BOT_TOKEN and TELEGRAM_API_URL); a
+progress bar on a terminal, progress in the log, and the summary in the staff group at the
+end. Run again after a crash, a command resumes its run."""
 
 from __future__ import annotations
 
@@ -70,16 +71,30 @@ def _setup(*, telegram: bool = True) -> tuple[Any, Any]:
 
 async def with_courier(settings: Any, config: Any,
                        work: Callable[[Any], Awaitable[Any]]) -> Any:
-    """Run `work(services)` with this process's courier delivering the outbox meanwhile."""
-    from citybot.bot.app import build_bot, build_courier
+    """Run `work(services)` while the outbox is delivered by its one sender: the running bot's
+    courier when a bot holds the lease (this command then only waits for it), else this
+    process's, holding the lease so that a bot started meanwhile does not send beside it — and
+    taking over if the bot stops while the run goes on."""
+    from citybot.bot.app import build_bot
+    from citybot.bot.leadership import Leadership, Singletons, lease_timing, worker_id
     from citybot.context import build_services
+    from citybot.storage.leases import lease_holder
 
     token = settings.require_token()
     services = build_services(settings, config)
     bot = build_bot(token, settings.telegram_api_url)
-    courier = build_courier(bot, services)
+    worker = worker_id()
+    courier = Singletons(bot, services, worker=worker, courier_idle=0.2, scheduler=False)
+    ttl, renew = lease_timing()
+    leadership = Leadership(services, on_gain=courier.start, on_loss=courier.stop, holder=worker,
+                            ttl=ttl, renew_every=renew)
+    async with services.sessions() as session:
+        holder = await lease_holder(session=session, name=leadership.name)
+    if holder is not None:
+        print(f"the running bot ({holder}) sends it; this command waits and reports",
+              file=sys.stderr)
     gc.freeze()  # what start-up built lives on: collections skip it (short pauses, even pace)
-    task = asyncio.create_task(courier.run(services.courier_wakeup, idle_seconds=0.2))
+    task = asyncio.create_task(leadership.run())
     try:
         return await work(services)
     finally:

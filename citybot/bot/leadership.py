@@ -4,8 +4,9 @@ The worker that holds the database lease "singletons" runs them; it renews the l
 `renew_every` seconds, and a worker that dies stops renewing, so after `ttl` seconds another
 worker takes the lease over and starts them. A worker that cannot renew (its database
 connection failed) stops them before its lease could expire, so two never run at once. A
-clean stop releases the lease at once. With one process (polling on SQLite) there is nothing
-to share and `citybot run` runs the singletons directly.
+clean stop releases the lease at once. A polling bot holds it too, and `citybot digest run`
+and `citybot broadcast` contend for it with a courier alone: while a bot holds it they leave
+the sending to the bot's courier, so the outbox has one sender and one pace.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ log = logging.getLogger("citybot.leadership")
 LEASE = "singletons"
 TTL = 15.0  # seconds: how long a dead worker's singletons stay unrun
 RENEW_EVERY = 5.0
+
+
+def lease_timing() -> tuple[float, float]:
+    """The lease's length and renewal period: CITYBOT_LEASE_SECONDS (15), renewed every third."""
+    ttl = float(os.environ.get("CITYBOT_LEASE_SECONDS", TTL))
+    return ttl, ttl / 3
 
 
 def worker_id() -> str:
@@ -134,7 +141,11 @@ class Singletons:
         if self.with_scheduler:
             self._scheduler = jobs_scheduler.build_scheduler(self.services)
             jobs_scheduler.start(self._scheduler, self.services)
-        log.info("courier and scheduler started worker=%s", self.worker)
+        log.info("%s started worker=%s", self.what, self.worker)
+
+    @property
+    def what(self) -> str:
+        return "courier and scheduler" if self.with_scheduler else "courier"
 
     async def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
@@ -145,4 +156,4 @@ class Singletons:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._courier
             self._courier = None
-            log.info("courier and scheduler stopped worker=%s", self.worker)
+            log.info("%s stopped worker=%s", self.what, self.worker)

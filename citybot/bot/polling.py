@@ -1,5 +1,7 @@
 """`citybot run`: long polling against TELEGRAM_API_URL until SIGTERM or Ctrl-C, with the
-courier delivering the outbox and the scheduler running the jobs beside it."""
+courier delivering the outbox and the scheduler running the jobs beside it — while this
+process holds the lease (leadership.py), so that a `citybot digest run` or `citybot broadcast`
+started beside it leaves the sending to it, and never sends beside it."""
 
 from __future__ import annotations
 
@@ -7,15 +9,14 @@ import asyncio
 import contextlib
 import logging
 
-from citybot import scheduler as jobs_scheduler
 from citybot.bot.app import (
     build_bot,
-    build_courier,
     build_dispatcher,
     build_storage,
     set_commands,
     settle_memory,
 )
+from citybot.bot.leadership import Leadership, Singletons, lease_timing, worker_id
 from citybot.config import CityConfig
 from citybot.context import build_services
 from citybot.settings import Settings
@@ -29,9 +30,12 @@ async def run_polling(settings: Settings, config: CityConfig) -> None:
     storage = build_storage(services, settings.redis_url)
     bot = build_bot(token, settings.telegram_api_url)
     dp = build_dispatcher(services, storage)
-    courier = build_courier(bot, services)
-    scheduler = jobs_scheduler.build_scheduler(services)
-    courier_task: asyncio.Task[None] | None = None
+    worker = worker_id()
+    singletons = Singletons(bot, services, worker=worker)
+    ttl, renew = lease_timing()
+    leadership = Leadership(services, on_gain=singletons.start, on_loss=singletons.stop,
+                            holder=worker, ttl=ttl, renew_every=renew)
+    lease_task: asyncio.Task[None] | None = None
     try:
         me = await bot.get_me()
         log.info("bot started username=@%s id=%s api=%s", me.username, me.id,
@@ -39,16 +43,13 @@ async def run_polling(settings: Settings, config: CityConfig) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
         await set_commands(bot, services)
         settle_memory()
-        courier_task = asyncio.create_task(courier.run(services.courier_wakeup))
-        jobs_scheduler.start(scheduler, services)
+        lease_task = asyncio.create_task(leadership.run())
         await dp.start_polling(bot, handle_signals=True, close_bot_session=False)
     finally:
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
-        if courier_task is not None:
-            courier_task.cancel()
+        if lease_task is not None:
+            lease_task.cancel()  # the courier and the scheduler stop, the lease is released
             with contextlib.suppress(asyncio.CancelledError):
-                await courier_task
+                await lease_task
         await storage.close()
         await services.close()
         await bot.session.close()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import re
 import signal
 import time
@@ -37,7 +36,14 @@ from citybot.bot.app import (
     set_commands,
     settle_memory,
 )
-from citybot.bot.leadership import RENEW_EVERY, TTL, Leadership, Singletons, worker_id
+from citybot.bot.leadership import (
+    RENEW_EVERY,
+    TTL,
+    Leadership,
+    Singletons,
+    lease_timing,
+    worker_id,
+)
 from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.outages import describe, is_outage
 from citybot.config import CityConfig
@@ -205,7 +211,7 @@ async def run_webhook(settings: Settings, config: CityConfig) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    ttl = float(os.environ.get("CITYBOT_LEASE_SECONDS", TTL))
-    async with running_webhook(settings, config, lease_ttl=ttl, lease_renew=ttl / 3):
+    ttl, renew = lease_timing()
+    async with running_webhook(settings, config, lease_ttl=ttl, lease_renew=renew):
         await stop.wait()
     log.info("bot stopped")

@@ -139,3 +139,87 @@ async def test_broadcast_from_the_command_line(emulator, sqlite_url, city, limit
         assert len(texts) == 1
     summary = await emulator.wait_for_message(city.staff_group, contains="Mayor's office")
     assert f"Доставлено: {RESIDENTS} из {RESIDENTS}." in summary["text"]
+
+
+def senders(path: str) -> Counter:
+    with sqlite3.connect(path) as connection:
+        return Counter(dict(connection.execute(
+            "SELECT claimed_by, count(*) FROM outbox WHERE kind = 'announcement' "
+            "AND state = 'sent' GROUP BY claimed_by").fetchall()))
+
+
+@pytest.mark.timeout(120)
+async def test_a_command_leaves_the_sending_to_the_running_bot(
+    emulator, sqlite_url, city, city_config, staff_group, limits
+) -> None:
+    """The outbox has one sender: while the bot holds the lease, `citybot broadcast` only
+    prepares the run and waits for the bot's courier to deliver it."""
+    from datetime import timedelta
+
+    from citybot.storage.leases import acquire_lease
+    from citybot.testing import running_bot
+
+    async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
+                           config=city_config, staff_chat_id=staff_group.id) as bot:
+        async def hold() -> None:  # what the bot's lease loop does (running_bot has none)
+            while True:
+                async with bot.services.sessions() as session:
+                    assert await acquire_lease(session=session, name="singletons",
+                                               holder="the-bot", ttl=timedelta(seconds=3))
+                await asyncio.sleep(0.5)
+
+        holding = asyncio.create_task(hold())
+        try:
+            await asyncio.sleep(0.2)
+            command = await citybot_command("broadcast", "Trams stop at 22:00 on Saturday",
+                                            "--yes", env=environment(emulator, sqlite_url))
+            out, err = await asyncio.wait_for(command.communicate(), timeout=90)
+        finally:
+            holding.cancel()
+    assert command.returncode == 0, err.decode()
+    assert "the running bot (the-bot) sends it" in err.decode()
+    assert f"delivered to {RESIDENTS} of {RESIDENTS}" in out.decode()
+    sent_by = senders(city.path)
+    assert sum(sent_by.values()) == RESIDENTS
+    assert all(worker.startswith("test:") for worker in sent_by)  # running_bot's courier alone
+    for person in city.people:
+        assert len([m for m in emulator.messages(person) if "Trams" in m.get("text", "")]) == 1
+
+
+@pytest.mark.timeout(120)
+async def test_a_command_takes_the_sending_over_when_the_bot_stops(
+    emulator, sqlite_url, city, limits
+) -> None:
+    """A bot that held the lease and died (no courier, no renewals): the command waits for the
+    lease to lapse, then sends the run itself."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from citybot.storage.leases import acquire_lease
+    from citybot.storage.models import Lease, utcnow
+
+    engine = make_engine(sqlite_url)
+    sessions = make_sessionmaker(engine)
+    async with sessions() as session:
+        await acquire_lease(session=session, name="singletons", holder="dead-bot",
+                            ttl=timedelta(minutes=5))
+    command = await citybot_command("broadcast", "Trams stop at 22:00 on Saturday", "--yes",
+                                    env={**environment(emulator, sqlite_url),
+                                         "CITYBOT_LEASE_SECONDS": "3"})
+    said = []
+    while not any("sends it" in line for line in said):
+        said.append((await asyncio.wait_for(command.stderr.readline(), timeout=60)).decode())
+    assert "the running bot (dead-bot) sends it" in said[-1]
+    await asyncio.sleep(1.5)  # the command's courier would have started by now
+    assert not any("Trams" in (m.get("text") or "") for person in city.people
+                   for m in emulator.messages(person))  # not while the lease is the bot's
+    async with sessions() as session:  # the dead bot's lease lapses
+        await session.exec(update(Lease).values(expires_at=utcnow() - timedelta(seconds=1)))
+        await session.commit()
+    await engine.dispose()
+    out, err = await asyncio.wait_for(command.communicate(), timeout=90)
+    assert command.returncode == 0, err.decode()
+    assert f"delivered to {RESIDENTS} of {RESIDENTS}" in out.decode()
+    sent_by = senders(city.path)
+    assert sum(sent_by.values()) == RESIDENTS and "dead-bot" not in sent_by
