@@ -40,7 +40,7 @@ async def start_worker(env: dict[str, str], *extra: str) -> asyncio.subprocess.P
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
 
 
-async def wait_for(condition, timeout: float = 30.0) -> None:
+async def wait_for(condition, timeout: float = 60.0) -> None:
     for _ in range(int(timeout / 0.1)):
         if condition():
             return
@@ -54,7 +54,7 @@ async def health(port: int) -> dict:
         return await response.json()
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(180)
 async def test_a_worker_killed_mid_conversation_loses_nothing(
     emulator, postgres_url, redis_url, staff_group
 ) -> None:
