@@ -118,6 +118,7 @@ class RestoreLostStep(BaseMiddleware):
         if time.time() - since_ts > self.draft_ttl.total_seconds():
             return  # every draft alive now was touched after Redis's memory began
         draft = await reports.get_draft(session=data["session"], resident_id=resident.id)
+        data["draft"] = draft  # read once: the report's dialog takes it from here
         if draft is None:
             return
         since = datetime.fromtimestamp(since_ts, UTC)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -11,8 +13,27 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
+def default_factory(make: Callable[[], Any]) -> Callable[[], Any]:
+    """A default factory with its signature known in advance: pydantic asks for a factory's
+    signature each time a row object is built, and working out that of `list` or `dict` (from
+    their text signatures) cost a third of a millisecond per update of the report flow."""
+    make.__signature__ = inspect.Signature()  # type: ignore[attr-defined]
+    return make
+
+
+@default_factory
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@default_factory
+def empty_list() -> list[Any]:
+    return []
+
+
+@default_factory
+def empty_dict() -> dict[str, Any]:
+    return {}
 
 
 class UTCDateTime(TypeDecorator):
@@ -131,7 +152,7 @@ class ReportDraft(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=512)
     district: str | None = Field(default=None, max_length=64)
     photos: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
     editing: bool = False  # True while changing one field from the summary
     duplicate_checked: bool = False
@@ -224,7 +245,7 @@ class Subscription(SQLModel, table=True):
     active: bool = True
     frequency: str = Field(default=Frequency.weekly, max_length=16)
     districts: list[str] = Field(  # district ids; empty: the whole city
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
     new_reports: bool = True  # topic: new reports in their districts
     resolved_reports: bool = True  # topic: reports resolved in their districts
@@ -256,7 +277,7 @@ class Broadcast(SQLModel, table=True):
     state: str = Field(default=BroadcastState.preparing, max_length=16)
     text: str | None = Field(default=None, sa_column=Column(Text))  # an announcement's text
     audience: dict[str, Any] = Field(  # an announcement's districts and topics
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_dict, sa_column=Column(JSON, nullable=False)
     )
     recipients: int = 0  # who had something queued
     skipped: int = 0  # whose digest was empty (not sent)
@@ -290,7 +311,8 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=32)  # card, notification, reply, digest, ...
     method: str = Field(default="sendMessage", max_length=32)
     chat_id: int = _telegram_id()
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=empty_dict,
+                                    sa_column=Column(JSON, nullable=False))
     dedupe_key: str | None = Field(default=None, max_length=128)
     report_id: int | None = Field(default=None, foreign_key="reports.id", index=True)
     broadcast_id: int | None = Field(default=None, foreign_key="broadcasts.id", index=True)
@@ -368,7 +390,7 @@ class ConversationState(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=255)
     state: str | None = Field(default=None, max_length=255)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _when()
 
 
