@@ -271,3 +271,24 @@ async def test_the_note_is_the_reply_to_the_prompt_not_to_the_card(
                        reply_to=prompt)
     told = await emulator.wait_for_message(anna, contains="rejected")
     assert "Painted by the owner, allowed" in told["text"]
+
+
+async def test_a_prompt_asked_before_an_upgrade_is_still_answered(
+    emulator, citybot, staff_group, official
+) -> None:
+    """The version before kept the prompt's message id, not its text: an official who was
+    asked just before the upgrade still answers by replying to it."""
+    from aiogram.fsm.storage.base import StorageKey
+
+    anna = emulator.add_user("Anna", language_code="en")
+    number = await file_report(emulator, anna, "Graffiti on the school wall", category="graffiti")
+    card = await card_of(emulator, staff_group, number)
+    await press(emulator, official, card, RUSSIAN["reject"])
+    prompt = await emulator.wait_for_message(staff_group, contains="why is")
+    key = StorageKey(bot_id=citybot.bot.id, chat_id=staff_group.id, user_id=official.id)
+    data = await citybot.dispatcher.storage.get_data(key)
+    assert data.pop("prompt_text")
+    await citybot.dispatcher.storage.set_data(key, {**data, "prompt": prompt["message_id"]})
+    emulator.send_text(official, "Allowed by the owner", chat=staff_group, reply_to=prompt)
+    told = await emulator.wait_for_message(anna, contains="rejected")
+    assert "Allowed by the owner" in told["text"]

@@ -139,6 +139,8 @@ class PendingNote(Filter):
                 and replied.from_user.id == message.bot.id \
                 and shown(replied.text or "") == data.get("prompt_text"):
             return {"pending": data}  # a reply to the prompt (its text as Telegram shows it)
+        if replied is not None and replied.message_id == data.get("prompt"):
+            return {"pending": data}  # asked by the version before (its prompt's id was kept)
         bare = replied is None or replied.forum_topic_created is not None or \
             replied.message_id == message.message_thread_id
         return {"pending": data} if bare and message.message_thread_id == data.get("thread") \
