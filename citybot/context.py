@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,10 +39,14 @@ class Services:
     background: set[asyncio.Task] = field(default_factory=set)  # started by handlers
     # outbox id → Telegram message id: sent while the database was away, not yet recorded
     unrecorded: dict[int, int | None] = field(default_factory=dict)
+    # tells the other workers' courier too (bot/outbox_signal.py); None with one process
+    signal_outbox: Callable[[], Coroutine[Any, Any, None]] | None = None
 
     def wake_courier(self) -> None:
         """New messages were committed to the outbox: deliver them now, not at the next tick."""
         self.courier_wakeup.set()
+        if self.signal_outbox is not None:
+            self.spawn(self.signal_outbox())
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task:
         """Run `work` beside the handler that asked for it (kept until done, cancelled at

@@ -27,6 +27,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from citybot import scheduler as jobs_scheduler
 from citybot.bot.app import build_courier
 from citybot.bot.courier import record_leftovers
+from citybot.bot.outbox_signal import OutboxSignal
 from citybot.context import Services
 from citybot.storage.leases import acquire_lease, release_lease
 
@@ -122,11 +123,14 @@ class Singletons:
     """The courier and the scheduler of the worker that holds the lease."""
 
     def __init__(self, bot: Bot, services: Services, *, worker: str,
-                 courier_idle: float = 0.5, scheduler: bool = True) -> None:
+                 courier_idle: float = 0.5, scheduler: bool = True,
+                 signal: OutboxSignal | None = None) -> None:
         self.bot, self.services, self.worker = bot, services, worker
         self.courier_idle = courier_idle
         self.with_scheduler = scheduler
+        self.signal = signal  # other workers' "look now", with Redis
         self._courier: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
 
     @property
@@ -135,9 +139,12 @@ class Singletons:
 
     async def start(self) -> None:
         courier = build_courier(self.bot, self.services, worker=self.worker[:64])
-        # other workers' handlers cannot wake this courier: it looks every `courier_idle`
+        # other workers' handlers wake this courier through Redis when there is one; it looks
+        # every `courier_idle` anyway
         self._courier = asyncio.create_task(
             courier.run(self.services.courier_wakeup, idle_seconds=self.courier_idle))
+        if self.signal is not None:
+            self._listener = asyncio.create_task(self.signal.listen(self.services.courier_wakeup))
         if self.with_scheduler:
             self._scheduler = jobs_scheduler.build_scheduler(self.services)
             jobs_scheduler.start(self._scheduler, self.services)
@@ -148,6 +155,11 @@ class Singletons:
         return "courier and scheduler" if self.with_scheduler else "courier"
 
     async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None

@@ -46,6 +46,7 @@ from citybot.bot.leadership import (
 )
 from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.outages import describe, is_outage
+from citybot.bot.outbox_signal import OutboxSignal
 from citybot.config import CityConfig
 from citybot.context import Services, build_services
 from citybot.settings import Settings, SettingsError
@@ -153,7 +154,7 @@ class RunningWebhook:
 @contextlib.asynccontextmanager
 async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook: bool = True,
                           lease_ttl: float = TTL, lease_renew: float = RENEW_EVERY,
-                          ) -> AsyncIterator[RunningWebhook]:
+                          courier_idle: float = 0.5) -> AsyncIterator[RunningWebhook]:
     """One worker: listening, registered with Telegram, contending for the lease; on the way
     out in-flight updates finish (aiohttp's shutdown) and the lease is released."""
     hook = webhook_config(settings)
@@ -165,14 +166,19 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
     metrics = Metrics()
     bot.session.middleware(CountRetryAfter(metrics))
     dp = build_dispatcher(services, storage, telegram_resends=True)
-    singletons = Singletons(bot, services, worker=worker)
+    redis = getattr(storage, "redis", None)
+    outbox_signal = OutboxSignal(redis) if redis is not None else None
+    if outbox_signal is not None:
+        services.signal_outbox = outbox_signal.publish
+    singletons = Singletons(bot, services, worker=worker, courier_idle=courier_idle,
+                            signal=outbox_signal)
     leadership = Leadership(services, on_gain=singletons.start, on_loss=singletons.stop,
                             holder=worker, ttl=lease_ttl, renew_every=lease_renew)
 
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     CityWebhook(dp, bot, secret=hook.secret, metrics=metrics).register(app, path=hook.path)
     health.add_routes(app, services=services, metrics=metrics,
-                      redis=getattr(storage, "redis", None),
+                      redis=redis,
                       leader=lambda: leadership.is_leader, worker=worker)
     setup_application(app, dp, bot=bot)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=30.0)

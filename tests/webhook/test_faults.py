@@ -177,7 +177,8 @@ def private_redis() -> Iterator[Callable[..., PrivateRedis]]:
 # ---- a worker, and people using it ----------------------------------------------------------
 
 @contextlib.asynccontextmanager
-async def worker(emulator, city_config, database_url: str, redis_url: str | None = None):
+async def worker(emulator, city_config, database_url: str, redis_url: str | None = None, *,
+                 courier_idle: float = 0.5):
     """One webhook worker in this process; its courier paced for an emulator whose flood limits
     are off (cards are posted without Telegram's 20-a-minute pause for groups)."""
     from citybot.bot import leadership
@@ -196,8 +197,8 @@ async def worker(emulator, city_config, database_url: str, redis_url: str | None
     settings = webhook_settings(emulator, database_url, port, redis_url)
     leadership.build_courier = fast_courier
     try:
-        async with running_webhook(settings, city_config, lease_ttl=2,
-                                   lease_renew=0.3) as running:
+        async with running_webhook(settings, city_config, lease_ttl=2, lease_renew=0.3,
+                                   courier_idle=courier_idle) as running:
             running.url = f"http://127.0.0.1:{port}"
             yield running
     finally:

@@ -114,3 +114,53 @@ async def test_a_worker_killed_mid_conversation_loses_nothing(
             assert second.returncode == 0, log
             assert "Traceback" not in log
             assert SECRET not in log and emulator.token.split(":")[1] not in log
+
+
+@pytest.mark.timeout(120)
+async def test_a_report_through_another_worker_wakes_the_leaders_courier(
+    emulator, city_config, staff_group, postgres_url, redis_url
+) -> None:
+    """Two workers: the first holds the lease and its courier looks only every 30 s; the
+    report is filed through the second, whose signal through Redis gets the card out at once."""
+    import time
+
+    from .test_faults import file_report, is_card, worker
+
+    async with worker(emulator, city_config, postgres_url, redis_url,
+                      courier_idle=30.0) as leader:
+        await wait_for(lambda: leader.leadership.is_leader)
+        async with worker(emulator, city_config, postgres_url, redis_url,
+                          courier_idle=30.0) as other:  # Telegram now posts to this one
+            await asyncio.sleep(1.0)  # the leader's courier has had its first look
+            anna = emulator.add_user("Anna", language_code="en")
+            number = await file_report(emulator, anna, "Broken bench in the park")
+            filed = time.monotonic()
+            await emulator.wait_for_message(staff_group, predicate=is_card(number), timeout=10)
+            assert time.monotonic() - filed < 5  # not the courier's 30 s look
+            assert leader.leadership.is_leader and not other.leadership.is_leader
+            assert emulator.webhook and str(other.port) in emulator.webhook["url"]
+
+
+async def test_the_outbox_signal_wakes_a_listener_and_comes_back_after_an_error(
+    redis_url,
+) -> None:
+    from citybot.bot.outbox_signal import OutboxSignal
+
+    client = Redis.from_url(redis_url)
+    wake = asyncio.Event()
+    listener = asyncio.create_task(OutboxSignal(client).listen(wake))
+    try:
+        await asyncio.wait_for(wake.wait(), timeout=5)  # subscribed: one look
+        wake.clear()
+        await OutboxSignal(Redis.from_url(redis_url)).publish()
+        await asyncio.wait_for(wake.wait(), timeout=5)
+        wake.clear()
+        await client.execute_command("CLIENT", "KILL", "TYPE", "pubsub")  # the connection drops
+        await asyncio.wait_for(wake.wait(), timeout=10)  # subscribed again: one look
+        wake.clear()
+        await OutboxSignal(Redis.from_url(redis_url)).publish()
+        await asyncio.wait_for(wake.wait(), timeout=5)
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await client.aclose()
