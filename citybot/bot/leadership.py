@@ -131,6 +131,7 @@ class Singletons:
         self.signal = signal  # other workers' "look now", with Redis
         self._courier: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._listener_stop = asyncio.Event()
         self._scheduler: AsyncIOScheduler | None = None
 
     @property
@@ -144,7 +145,9 @@ class Singletons:
         self._courier = asyncio.create_task(
             courier.run(self.services.courier_wakeup, idle_seconds=self.courier_idle))
         if self.signal is not None:
-            self._listener = asyncio.create_task(self.signal.listen(self.services.courier_wakeup))
+            self._listener_stop = asyncio.Event()
+            self._listener = asyncio.create_task(
+                self.signal.listen(self.services.courier_wakeup, self._listener_stop))
         if self.with_scheduler:
             self._scheduler = jobs_scheduler.build_scheduler(self.services)
             jobs_scheduler.start(self._scheduler, self.services)
@@ -156,9 +159,9 @@ class Singletons:
 
     async def stop(self) -> None:
         if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+            self._listener_stop.set()  # it looks every half second; never waited for long
+            with contextlib.suppress(Exception):  # a listener stuck in redis-py is left
+                await asyncio.wait_for(asyncio.shield(self._listener), timeout=3)
             self._listener = None
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)

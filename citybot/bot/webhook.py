@@ -167,7 +167,7 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
     bot.session.middleware(CountRetryAfter(metrics))
     dp = build_dispatcher(services, storage, telegram_resends=True)
     redis = getattr(storage, "redis", None)
-    outbox_signal = OutboxSignal(redis) if redis is not None else None
+    outbox_signal = OutboxSignal(settings.redis_url) if settings.redis_url else None
     if outbox_signal is not None:
         services.signal_outbox = outbox_signal.publish
     singletons = Singletons(bot, services, worker=worker, courier_idle=courier_idle,
@@ -206,6 +206,8 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
             lease_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await lease_task
+        if outbox_signal is not None:
+            await outbox_signal.close()
         await storage.close()
         await services.close()
         await bot.session.close()

@@ -146,21 +146,24 @@ async def test_the_outbox_signal_wakes_a_listener_and_comes_back_after_an_error(
 ) -> None:
     from citybot.bot.outbox_signal import OutboxSignal
 
-    client = Redis.from_url(redis_url)
-    wake = asyncio.Event()
-    listener = asyncio.create_task(OutboxSignal(client).listen(wake))
+    listening, telling = OutboxSignal(redis_url), OutboxSignal(redis_url)
+    wake, stop = asyncio.Event(), asyncio.Event()
+    listener = asyncio.create_task(listening.listen(wake, stop))
     try:
         await asyncio.wait_for(wake.wait(), timeout=5)  # subscribed: one look
         wake.clear()
-        await OutboxSignal(Redis.from_url(redis_url)).publish()
+        await telling.publish()
         await asyncio.wait_for(wake.wait(), timeout=5)
         wake.clear()
-        await client.execute_command("CLIENT", "KILL", "TYPE", "pubsub")  # the connection drops
+        await telling.redis.execute_command("CLIENT", "KILL", "TYPE", "pubsub")  # dropped
         await asyncio.wait_for(wake.wait(), timeout=10)  # subscribed again: one look
         wake.clear()
-        await OutboxSignal(Redis.from_url(redis_url)).publish()
+        await telling.publish()
         await asyncio.wait_for(wake.wait(), timeout=5)
+        stop.set()
+        await asyncio.wait_for(listener, timeout=3)  # stops by itself, soon
     finally:
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
-        await client.aclose()
+        await listening.close()
+        await telling.close()
