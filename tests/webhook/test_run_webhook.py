@@ -24,6 +24,17 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+async def start_supervisor(emulator, tmp_path, port: int) -> asyncio.subprocess.Process:
+    """`citybot run --webhook --workers 2` on SQLite, as the IT team starts it."""
+    return await asyncio.create_subprocess_exec(
+        *CITYBOT, "run", "--webhook", "--workers", "2", cwd=ROOT,
+        env=clean_env(BOT_TOKEN=emulator.token, TELEGRAM_API_URL=emulator.url,
+                      DATABASE_URL=f"sqlite:///{tmp_path}/city.db",
+                      WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", WEBHOOK_SECRET=SECRET,
+                      WEBHOOK_LISTEN=f"127.0.0.1:{port}"),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+
+
 @pytest.mark.parametrize("missing", ["WEBHOOK_URL", "WEBHOOK_SECRET"])
 def test_webhook_without_its_settings_says_so_in_one_sentence(tmp_path, missing) -> None:
     env = clean_env(BOT_TOKEN="123456:TEST", DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
@@ -41,13 +52,7 @@ async def test_two_workers_of_one_supervisor_share_the_port_and_the_metrics(
     emulator, staff_group, tmp_path
 ) -> None:
     port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        *CITYBOT, "run", "--webhook", "--workers", "2", cwd=ROOT,
-        env=clean_env(BOT_TOKEN=emulator.token, TELEGRAM_API_URL=emulator.url,
-                      DATABASE_URL=f"sqlite:///{tmp_path}/city.db",
-                      WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", WEBHOOK_SECRET=SECRET,
-                      WEBHOOK_LISTEN=f"127.0.0.1:{port}"),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    process = await start_supervisor(emulator, tmp_path, port)
     try:
         for _ in range(900):  # two workers loading the city at once, on a busy machine
             if emulator.stats.calls["setWebhook"] == 2:
@@ -87,13 +92,7 @@ async def test_the_supervisor_starts_a_killed_worker_again(emulator, staff_group
     if not os.path.exists("/proc/self/task"):
         pytest.skip("needs /proc to find the workers")
     port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        *CITYBOT, "run", "--webhook", "--workers", "2", cwd=ROOT,
-        env=clean_env(BOT_TOKEN=emulator.token, TELEGRAM_API_URL=emulator.url,
-                      DATABASE_URL=f"sqlite:///{tmp_path}/city.db",
-                      WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", WEBHOOK_SECRET=SECRET,
-                      WEBHOOK_LISTEN=f"127.0.0.1:{port}"),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    process = await start_supervisor(emulator, tmp_path, port)
 
     async def registered(times: int) -> None:
         for _ in range(900):  # workers loading the city at once, on a busy machine
