@@ -37,12 +37,12 @@ def parse_count(argv: list[str]) -> int:
     return max(known.count, PER_CHAT)
 
 
-async def fill(services, people: list[int], count: int, rng: random.Random) -> None:
+async def fill(runtime, people: list[int], count: int, rng: random.Random) -> None:
     from citybot.storage.models import OutboxMessage
 
     order = [people[i // PER_CHAT] for i in range(count)]
     rng.shuffle(order)
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         session.add_all(OutboxMessage(kind="notification", chat_id=chat_id,
                                       payload={"text": f"bench notification {n}"})
                         for n, chat_id in enumerate(order))
@@ -52,8 +52,8 @@ async def fill(services, people: list[int], count: int, rng: random.Random) -> N
 async def measure(count: int) -> dict[str, float]:
     from citybot.bot.app import build_bot, build_courier
     from citybot.config import load_config
-    from citybot.context import build_services
     from citybot.emulator import TelegramEmulator
+    from citybot.runtime import build_runtime
     from citybot.settings import Settings
     from citybot.storage.database import upgrade
     from citybot.storage.outbox import backlog
@@ -68,25 +68,25 @@ async def measure(count: int) -> dict[str, float]:
                        global_per_second=GLOBAL_LIMIT)
         people = [emu.add_user(f"R{i}").id for i in range((count + PER_CHAT - 1) // PER_CHAT)]
         settings = Settings(BOT_TOKEN=emu.token, TELEGRAM_API_URL=emu.url, DATABASE_URL=url)
-        services = build_services(settings, config)
-        await fill(services, people, count, rng)
+        runtime = build_runtime(settings, config)
+        await fill(runtime, people, count, rng)
         received: list[tuple[float, str]] = []
         emu.listeners.append(lambda event, chat, msg: event == "sent" and received.append(
             (time.perf_counter(), msg.get("text", ""))))
         bot = build_bot(emu.token, emu.url)
-        courier = build_courier(bot, services, worker="bench")
+        courier = build_courier(bot, runtime, worker="bench")
         started = time.perf_counter()
-        task = asyncio.create_task(courier.run(services.courier_wakeup, idle_seconds=0.1))
+        task = asyncio.create_task(courier.run(runtime.courier_wakeup, idle_seconds=0.1))
         deadline = started + count / (GLOBAL_LIMIT * 0.5) + 30
         while len(received) < count and time.perf_counter() < deadline:
             await asyncio.sleep(0.2)
         await asyncio.sleep(1.5)  # anything sent twice would show up now
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        async with services.sessions() as session:
+        async with runtime.sessions() as session:
             left = await backlog(session=session)
         await bot.session.close()
-        await services.close()
+        await runtime.close()
         markers = Counter(text for _, text in received if text.startswith("bench"))
         elapsed = (max(at for at, _ in received) - started) if received else float("inf")
         return {

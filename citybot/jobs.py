@@ -1,4 +1,4 @@
-"""Scheduled jobs: plain async functions of the services; the scheduler only calls them,
+"""Scheduled jobs: plain async functions of the runtime; the scheduler only calls them,
 and so do the tests."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from citybot.context import Services
 from citybot.dialogs.keyboards import buttons
+from citybot.runtime import Runtime
 from citybot.services import broadcasts, notify, reports
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
@@ -16,15 +16,15 @@ from citybot.storage.updates import forget_old_updates
 log = logging.getLogger("citybot.jobs")
 
 
-async def remind_idle_drafts(services: Services) -> int:
+async def remind_idle_drafts(runtime: Runtime) -> int:
     """One reminder for a draft left alone for `draft_reminder_hours`."""
-    limits = services.config.reports
-    async with services.sessions() as session:
+    limits = runtime.config.reports
+    async with runtime.sessions() as session:
         drafts = await reports.drafts_to_remind(
             session=session, idle=timedelta(hours=limits.draft_reminder_hours))
         for draft in drafts:
             resident = await session.get(Resident, draft.resident_id)
-            texts = services.translator(resident.language)
+            texts = runtime.translator(resident.language)
             left = max(limits.draft_ttl_hours - limits.draft_reminder_hours, 1)
             markup = buttons(("button-continue", "resume"), ("button-cancel", "cancel"),
                              texts=texts)
@@ -39,14 +39,14 @@ async def remind_idle_drafts(services: Services) -> int:
         await session.commit()
     if drafts:
         log.info("draft reminders queued count=%s", len(drafts))
-        services.wake_courier()
+        runtime.wake_courier()
     return len(drafts)
 
 
-async def drop_expired_drafts(services: Services) -> int:
+async def drop_expired_drafts(runtime: Runtime) -> int:
     """Drafts untouched for `draft_ttl_hours` are dropped (after their one reminder)."""
-    ttl = timedelta(hours=services.config.reports.draft_ttl_hours)
-    async with services.sessions() as session:
+    ttl = timedelta(hours=runtime.config.reports.draft_ttl_hours)
+    async with runtime.sessions() as session:
         drafts = await reports.expired_drafts(session=session, ttl=ttl)
         for draft in drafts:
             await session.delete(draft)
@@ -56,36 +56,36 @@ async def drop_expired_drafts(services: Services) -> int:
     return len(drafts)
 
 
-async def forget_processed_updates(services: Services) -> int:
+async def forget_processed_updates(runtime: Runtime) -> int:
     """Telegram re-sends an update for at most a day; older ids need not be kept."""
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         removed = await forget_old_updates(session=session, older_than=timedelta(days=2))
         await session.commit()
     return removed
 
 
-async def remind_overdue_reports(services: Services) -> int:
+async def remind_overdue_reports(runtime: Runtime) -> int:
     """SLA: an overdue report's card is flagged and one reminder is posted in its thread."""
-    return await notify.remind_overdue(services)
+    return await notify.remind_overdue(runtime)
 
 
-async def run_digest(services: Services, name: str, *, force: bool = False,
+async def run_digest(runtime: Runtime, name: str, *, force: bool = False,
                      now: datetime | None = None, progress: broadcasts.Progress | None = None,
                      wait_summary: bool = False) -> broadcasts.Summary:
     """The digest `name` of the period begun by `now`, to every recipient not yet served; run
     by the scheduler at the digest's times and by `citybot digest run NAME`."""
-    return await broadcasts.run_digest(services, name, now=now, force=force, progress=progress,
+    return await broadcasts.run_digest(runtime, name, now=now, force=force, progress=progress,
                                        wait_summary=wait_summary)
 
 
-async def run_announcement(services: Services, broadcast_id: int, *,
+async def run_announcement(runtime: Runtime, broadcast_id: int, *,
                            progress: broadcasts.Progress | None = None,
                            wait_summary: bool = False) -> broadcasts.Summary:
     """A confirmed announcement (/announce or `citybot broadcast`) to its subscribers."""
-    return await broadcasts.run_by_id(services, broadcast_id, progress=progress,
+    return await broadcasts.run_by_id(runtime, broadcast_id, progress=progress,
                                       wait_summary=wait_summary)
 
 
-async def resume_broadcasts(services: Services) -> int:
+async def resume_broadcasts(runtime: Runtime) -> int:
     """Digest runs and announcements a stopped process left unfinished are taken up again."""
-    return await broadcasts.resume_unfinished(services)
+    return await broadcasts.resume_unfinished(runtime)

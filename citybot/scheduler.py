@@ -5,7 +5,7 @@ restart knows when each job was due. A digest whose time passed while the bot wa
 once at start when it is within `broadcast.misfire_grace_hours` (however many times were
 missed: coalesced), and is never sent twice for one period (the broadcasts table knows which
 periods were sent). The store pickles jobs, so they are registered by textual reference with
-names as their only arguments; the running bot's services reach them through `bind()`.
+names as their only arguments; the running bot's runtime reach them through `bind()`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from citybot import jobs
 from citybot.config import cron_trigger
-from citybot.context import Services
+from citybot.runtime import Runtime
 from citybot.storage.database import make_sync_engine, sync_url
 
 JOB_TABLE = "apscheduler_jobs"
@@ -32,55 +32,55 @@ MAINTENANCE = {  # job function of citybot.jobs -> how often
     "resume_broadcasts": timedelta(minutes=1),
 }
 
-_bound: dict[str, Services] = {}
+_bound: dict[str, Runtime] = {}
 
 
-def bind(services: Services) -> None:
-    """The services the scheduled jobs of this process run with."""
-    _bound["services"] = services
+def bind(runtime: Runtime) -> None:
+    """The runtime the scheduled jobs of this process run with."""
+    _bound["runtime"] = runtime
 
 
-def _services() -> Services:
+def _runtime() -> Runtime:
     try:
-        return _bound["services"]
+        return _bound["runtime"]
     except KeyError:
-        raise RuntimeError("scheduler jobs need bind(services) first") from None
+        raise RuntimeError("scheduler jobs need bind(runtime) first") from None
 
 
 async def run_job(name: str) -> Any:
-    """A housekeeping job: citybot.jobs.<name>(services)."""
-    return await getattr(jobs, name)(_services())
+    """A housekeeping job: citybot.jobs.<name>(runtime)."""
+    return await getattr(jobs, name)(_runtime())
 
 
 async def run_digest(name: str) -> Any:
     """A digest at its scheduled time."""
-    return await jobs.run_digest(_services(), name)
+    return await jobs.run_digest(_runtime(), name)
 
 
-def build_scheduler(services: Services) -> AsyncIOScheduler:
-    bind(services)
-    url = sync_url(services.engine.url.render_as_string(hide_password=False))
+def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
+    bind(runtime)
+    url = sync_url(runtime.engine.url.render_as_string(hide_password=False))
     store = SQLAlchemyJobStore(engine=make_sync_engine(url), tablename=JOB_TABLE)
     return AsyncIOScheduler(
-        jobstores={"default": store}, timezone=services.config.city.timezone,
+        jobstores={"default": store}, timezone=runtime.config.city.timezone,
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": MAINTENANCE_GRACE},
     )
 
 
-def start(scheduler: AsyncIOScheduler, services: Services) -> None:
+def start(scheduler: AsyncIOScheduler, runtime: Runtime) -> None:
     """Start with the jobs the config asks for. A job whose schedule is unchanged keeps the next
     run time stored before the restart, so a run missed while the bot was down is made up (or
     skipped, past its grace); a changed one is rescheduled; one no longer configured goes."""
     scheduler.start(paused=True)
-    zone = services.config.city.tz
+    zone = runtime.config.city.tz
     wanted = set()
     for name, every in MAINTENANCE.items():
         wanted.add(_schedule(scheduler, f"job:{name}", "citybot.scheduler:run_job", name,
                              IntervalTrigger(seconds=int(every.total_seconds()), timezone=zone),
                              misfire_grace_time=MAINTENANCE_GRACE))
-    grace = int(services.config.broadcast.misfire_grace_hours * 3600)
-    for digest in services.config.digests:
+    grace = int(runtime.config.broadcast.misfire_grace_hours * 3600)
+    for digest in runtime.config.digests:
         wanted.add(_schedule(scheduler, f"digest:{digest.name}", "citybot.scheduler:run_digest",
                              digest.name, cron_trigger(digest.schedule, zone),
                              misfire_grace_time=grace))

@@ -44,8 +44,11 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
     webhook_listen: str = Field(default="127.0.0.1:8080", alias="WEBHOOK_LISTEN")
+    web_listen: str = Field(default="127.0.0.1:8080", alias="WEB_LISTEN")
+    public_url_setting: str | None = Field(default=None, alias="PUBLIC_URL")
 
-    @field_validator("bot_token", "redis_url", "webhook_url", "webhook_secret", mode="before")
+    @field_validator("bot_token", "redis_url", "webhook_url", "webhook_secret",
+                     "public_url_setting", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -72,6 +75,19 @@ class Settings(BaseSettings):
             except ValueError:
                 values.append(url or "")  # unreadable: the whole URL is kept out of the logs
         return [value for value in values if value]
+
+    @field_validator("web_listen")
+    @classmethod
+    def _listen_is_host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ValueError("must be host:port, e.g. 127.0.0.1:8080")
+        return value
+
+    @property
+    def public_url(self) -> str:
+        """PUBLIC_URL, else the address the HTTP app listens on."""
+        return (self.public_url_setting or f"http://{self.web_listen}").rstrip("/")
 
     @property
     def safe_database_url(self) -> str:

@@ -12,46 +12,60 @@ from aiogram import Bot, Dispatcher
 from citybot.bot.app import build_bot, build_courier, build_dispatcher, build_storage
 from citybot.bot.courier import Courier
 from citybot.config import CityConfig
-from citybot.context import Services, build_services
+from citybot.runtime import Runtime, build_runtime
 from citybot.settings import Settings
 from citybot.storage.database import upgrade
+from citybot.web.app import Site, build_web_app
+from citybot.web.server import serving
 
 
 @dataclass
 class RunningBot:
     bot: Bot
     dispatcher: Dispatcher
-    services: Services
+    runtime: Runtime
     task: asyncio.Task[None]
     courier: Courier
+    web_port: int | None = None  # where the HTTP app listens, when asked for
 
 
 @contextlib.asynccontextmanager
 async def running_bot(
     *, api_url: str, token: str, database_url: str, config: CityConfig,
     staff_chat_id: int | None = None, redis_url: str | None = None, migrate: bool = True,
+    web_listen: str | None = None,
 ) -> AsyncIterator[RunningBot]:
-    """Polls `api_url` until the block ends, then stops as SIGTERM would."""
+    """Polls `api_url` until the block ends, then stops as SIGTERM would; with `web_listen`
+    (e.g. 127.0.0.1:0) the HTTP app is served too."""
     settings = Settings(
         BOT_TOKEN=token, TELEGRAM_API_URL=api_url, DATABASE_URL=database_url,
         STAFF_CHAT_ID=staff_chat_id, REDIS_URL=redis_url,
     )
     if migrate:
         await asyncio.to_thread(upgrade, database_url)
-    services = build_services(settings, config)
-    storage = build_storage(services, redis_url)
+    runtime = build_runtime(settings, config)
+    storage = build_storage(runtime, redis_url)
     bot = build_bot(token, api_url)
-    dispatcher = build_dispatcher(services, storage)
+    dispatcher = build_dispatcher(runtime, storage)
     task = asyncio.create_task(
         dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False,
                                  polling_timeout=1)
     )
-    courier = build_courier(bot, services, worker="test")
-    courier_task = asyncio.create_task(courier.run(services.courier_wakeup, idle_seconds=0.2))
+    courier = build_courier(bot, runtime, worker="test")
+    courier_task = asyncio.create_task(courier.run(runtime.courier_wakeup, idle_seconds=0.2))
+    pages = contextlib.AsyncExitStack()
     try:
-        yield RunningBot(bot=bot, dispatcher=dispatcher, services=services, task=task,
-                         courier=courier)
+        web_port = None
+        if web_listen is not None:
+            me = await bot.get_me()
+            site = Site(public_url=f"http://{web_listen}", bot_username=me.username)
+            web_port = await pages.enter_async_context(
+                serving(build_web_app(runtime, site), web_listen))
+            site.public_url = f"http://127.0.0.1:{web_port}"
+        yield RunningBot(bot=bot, dispatcher=dispatcher, runtime=runtime, task=task,
+                         courier=courier, web_port=web_port)
     finally:
+        await pages.aclose()
         courier_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await courier_task
@@ -60,7 +74,7 @@ async def running_bot(
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=10)
         await storage.close()
-        await services.close()
+        await runtime.close()
         await bot.session.close()
 
 
@@ -71,11 +85,11 @@ def button_texts(message: dict) -> list[str]:
     return [button["text"] for row in rows for button in row]
 
 
-async def count_rows(services: Services, model: type, *where: object) -> int:
+async def count_rows(runtime: Runtime, model: type, *where: object) -> int:
     """How many rows of `model` match the conditions: what the tests check in the database."""
     from sqlmodel import func, select
 
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         query = select(func.count()).select_from(model)
         for condition in where:
             query = query.where(condition)

@@ -33,7 +33,6 @@ from citybot.bot.middlewares import (
 from citybot.bot.outages import HoldAnswers, HoldUntilSaved, RetryTransient, SpeakAfterSaving
 from citybot.bot.queues import deliver_card
 from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
-from citybot.context import Services
 from citybot.dialogs import (
     fallback,
     followup,
@@ -50,6 +49,7 @@ from citybot.dialogs.filters import run_sync_filters_on_loop
 from citybot.dialogs.staff.access import AskBeforeSaving
 from citybot.dialogs.staff.bulletins import DELIVERIES as BULLETIN_DELIVERIES
 from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
+from citybot.runtime import Runtime
 from citybot.services.notify import undeliverable
 from citybot.services.pacing import Pacer
 from citybot.storage.models import OutboxMessage
@@ -75,7 +75,7 @@ def build_bot(token: str, api_url: str) -> Bot:
     )
 
 
-def build_storage(services: Services, redis_url: str | None) -> BaseStorage:
+def build_storage(runtime: Runtime, redis_url: str | None) -> BaseStorage:
     """Conversation state in Redis when REDIS_URL is set (several workers), else in SQL."""
     if redis_url:
         from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
@@ -84,18 +84,18 @@ def build_storage(services: Services, redis_url: str | None) -> BaseStorage:
         return AfterCommitStorage(RedisStorage.from_url(redis_url, key_builder=key_builder))
     from citybot.storage.fsm import SQLStorage
 
-    return SQLStorage(services.engine)
+    return SQLStorage(runtime.engine)
 
 
-def build_courier(bot: Bot, services: Services, worker: str | None = None) -> Courier:
+def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Courier:
     """The outbox's courier — the one sender of notifications, digests and announcements —
     with the deliveries that are more than one Bot API call; paced at the config's rates."""
     async def on_undeliverable(session: AsyncSession, message: OutboxMessage) -> None:
         await unsubscribe_chat(session=session, telegram_id=message.chat_id)  # 403: no digests
-        await undeliverable(services, session, message)
+        await undeliverable(runtime, session, message)
 
-    limits = services.config.broadcast
-    return Courier(bot, services,
+    limits = runtime.config.broadcast
+    return Courier(bot, runtime,
                    deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES},
                    worker=worker, on_undeliverable=on_undeliverable,
                    pacer=Pacer(per_second=limits.per_second,
@@ -110,26 +110,26 @@ def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
     return create() if create is not None else SimpleEventIsolation()
 
 
-def build_dispatcher(services: Services, storage: BaseStorage, *,
+def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
                      telegram_resends: bool = False) -> Dispatcher:
     """Every router in one place: residents in private chats, staff in the staff group.
     `telegram_resends`: updates come over a webhook, and Telegram sends an update again when
     it is not answered 2xx — so an update that met a database or Redis outage is left to that
     (errors.py) rather than apologised for."""
     dp = Dispatcher(storage=storage, events_isolation=build_isolation(storage),
-                    services=services, telegram_resends=telegram_resends)
+                    runtime=runtime, telegram_resends=telegram_resends)
     dp.update.outer_middleware(AskBeforeSaving())
     dp.update.outer_middleware(HoldUntilSaved())
     dp.update.outer_middleware(DatabaseMiddleware())
     dp.update.outer_middleware(PeopleMiddleware())
     if isinstance(storage, AfterCommitStorage):
-        ttl = timedelta(hours=services.config.reports.draft_ttl_hours)
+        ttl = timedelta(hours=runtime.config.reports.draft_ttl_hours)
         dp.update.outer_middleware(RestoreLostStep(storage, draft_ttl=ttl))
 
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
-    flood_guard = FloodGuard(limit=services.config.reports.max_messages_per_minute,
+    flood_guard = FloodGuard(limit=runtime.config.reports.max_messages_per_minute,
                              redis=getattr(storage, "redis", None))  # shared by the workers
     residents.message.middleware(flood_guard)
     residents.callback_query.middleware(flood_guard)
@@ -139,9 +139,9 @@ def build_dispatcher(services: Services, storage: BaseStorage, *,
     )))
 
     dp.include_routers(errors.build_router(),
-                       staff.build_membership_router(services.staff_chat_id),
-                       staff.build_router(services.staff_chat_id),
-                       staff.build_guard_router(services.staff_chat_id), residents)
+                       staff.build_membership_router(runtime.staff_chat_id),
+                       staff.build_router(runtime.staff_chat_id),
+                       staff.build_guard_router(runtime.staff_chat_id), residents)
     run_sync_filters_on_loop(dp)
     return dp
 
@@ -159,15 +159,15 @@ RESIDENT_COMMANDS = ("start", "report", "my", "subscribe", "settings", "human", 
 STAFF_COMMANDS = ("queue", "report", "stats", "announce")
 
 
-async def set_commands(bot: Bot, services: Services) -> None:
+async def set_commands(bot: Bot, runtime: Runtime) -> None:
     """The command menus: residents' in private chats, staff's in the staff group."""
     for language in ("en", "ru"):
-        texts = services.translator(language)
+        texts = runtime.translator(language)
         residents = [BotCommand(command=name, description=texts(f"command-{name}"))
                      for name in RESIDENT_COMMANDS]
         await bot.set_my_commands(residents, scope=BotCommandScopeAllPrivateChats(),
                                   language_code=language)
         staff = [BotCommand(command=name, description=texts(f"command-staff-{name}"))
                  for name in STAFF_COMMANDS]
-        await bot.set_my_commands(staff, scope=BotCommandScopeChat(chat_id=services.staff_chat_id),
+        await bot.set_my_commands(staff, scope=BotCommandScopeChat(chat_id=runtime.staff_chat_id),
                                   language_code=language)

@@ -71,24 +71,24 @@ def _setup(*, telegram: bool = True) -> tuple[Any, Any]:
 
 async def with_courier(settings: Any, config: Any,
                        work: Callable[[Any], Awaitable[Any]]) -> Any:
-    """Run `work(services)` while the outbox is delivered by its one sender: the running bot's
+    """Run `work(runtime)` while the outbox is delivered by its one sender: the running bot's
     courier when a bot holds the lease (this command then only waits for it), else this
     process's, holding the lease so that a bot started meanwhile does not send beside it — and
     taking over if the bot stops while the run goes on."""
     from citybot.bot.app import build_bot
     from citybot.bot.leadership import Leadership, Singletons, lease_timing, worker_id
-    from citybot.context import build_services
+    from citybot.runtime import build_runtime
     from citybot.storage.leases import lease_holder
 
     token = settings.require_token()
-    services = build_services(settings, config)
+    runtime = build_runtime(settings, config)
     bot = build_bot(token, settings.telegram_api_url)
     worker = worker_id()
-    courier = Singletons(bot, services, worker=worker, courier_idle=0.2, scheduler=False)
+    courier = Singletons(bot, runtime, worker=worker, courier_idle=0.2, scheduler=False)
     ttl, renew = lease_timing()
-    leadership = Leadership(services, on_gain=courier.start, on_loss=courier.stop, holder=worker,
+    leadership = Leadership(runtime, on_gain=courier.start, on_loss=courier.stop, holder=worker,
                             ttl=ttl, renew_every=renew)
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         holder = await lease_holder(session=session, name=leadership.name)
     if holder is not None:
         print(f"the running bot ({holder}) sends it; this command waits and reports",
@@ -96,12 +96,12 @@ async def with_courier(settings: Any, config: Any,
     gc.freeze()  # what start-up built lives on: collections skip it (short pauses, even pace)
     task = asyncio.create_task(leadership.run())
     try:
-        return await work(services)
+        return await work(runtime)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await services.close()
+        await runtime.close()
         await bot.session.close()
 
 
@@ -172,8 +172,8 @@ def cmd_digest_run(args: argparse.Namespace) -> int:
 
     bar = ProgressBar(f"digest {args.name}")
 
-    async def work(services: Any) -> Any:
-        return await jobs.run_digest(services, args.name, force=args.force, progress=bar,
+    async def work(runtime: Any) -> Any:
+        return await jobs.run_digest(runtime, args.name, force=args.force, progress=bar,
                                      wait_summary=True)
 
     try:
@@ -207,8 +207,8 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         return 2
     bar = ProgressBar("announcement")
 
-    async def work(services: Any) -> Any:
-        return await _broadcast(services, args, text, bar)
+    async def work(runtime: Any) -> Any:
+        return await _broadcast(runtime, args, text, bar)
 
     try:
         summary = asyncio.run(with_courier(settings, config, work))
@@ -220,18 +220,18 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _broadcast(services: Any, args: argparse.Namespace, text: str,
+async def _broadcast(runtime: Any, args: argparse.Namespace, text: str,
                      bar: ProgressBar) -> Any:
     from citybot import jobs
     from citybot.services import broadcasts
     from citybot.storage import broadcasts as runs
     from citybot.storage.models import BroadcastState
 
-    config = services.config
+    config = runtime.config
     topics = args.topic or ["announcements"]
     day = datetime.now(config.city.tz).strftime("%Y-%m-%d")
     key = broadcasts.announcement_key(text, args.district, topics, day)
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         latest = await runs.latest_run(session=session, name="announcement", period=key)
         if latest is not None and latest.state == BroadcastState.done and not args.force:
             return broadcasts.Summary(broadcast=latest, status="already_sent")
@@ -244,7 +244,7 @@ async def _broadcast(services: Any, args: argparse.Namespace, text: str,
                 session=session, text=text, key=key, districts=args.district, topics=topics,
                 created_by=args.author, run=latest.run + 1 if latest else 1)
             count = await broadcasts.audience_size(session=session, broadcast=broadcast)
-            texts = services.translator(config.city.default_language)
+            texts = runtime.translator(config.city.default_language)
             print("\n\n".join(broadcasts.announcement_text(broadcast, config, texts)))
             print(f"\nto {count} subscribers of {', '.join(topics)} in "
                   f"{', '.join(args.district) or 'the whole city'}")
@@ -255,7 +255,7 @@ async def _broadcast(services: Any, args: argparse.Namespace, text: str,
                 return None
             await broadcasts.start_announcement(session=session, broadcast_id=broadcast.id)
             await session.commit()
-    return await jobs.run_announcement(services, broadcast.id, progress=bar, wait_summary=True)
+    return await jobs.run_announcement(runtime, broadcast.id, progress=bar, wait_summary=True)
 
 
 def _confirm() -> bool:

@@ -7,7 +7,7 @@ one transaction each few milliseconds, not one each). The one window where a cra
 message is therefore between Telegram's "ok" and that commit (milliseconds): the claim then goes
 stale and the message is sent again after `outbox.CLAIM_TIMEOUT` (at once when the crashed
 process was on this host: `release_orphans`). A success that cannot be recorded because the
-database is away is kept in memory (`services.unrecorded`) and recorded before this process
+database is away is kept in memory (`runtime.unrecorded`) and recorded before this process
 claims or releases anything again (`record_leftovers`): not a crash, so not a duplicate. A call
 that gets no answer within `REQUEST_TIMEOUT` is the same case seen from outside (Telegram may or
 may not have sent it): it is retried, since losing a message is worse than repeating one.
@@ -49,8 +49,8 @@ from aiogram.methods import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.redaction import redact
+from citybot.runtime import Runtime
 from citybot.services.pacing import Pacer
 from citybot.storage import outbox
 from citybot.storage.fsm import current_session
@@ -77,7 +77,7 @@ SENDS = frozenset(name for name in METHODS if name.startswith("send") or name ==
 DEFERRED = object()  # the pacer has no slot soon enough: the message goes back to the queue
 
 # A special kind of message is delivered by its own function; the rest are plain Bot API calls.
-Delivery = Callable[[Bot, Services, AsyncSession, OutboxMessage], Awaitable[int | None]]
+Delivery = Callable[[Bot, Runtime, AsyncSession, OutboxMessage], Awaitable[int | None]]
 # Called in the same transaction when a message turns out undeliverable (403).
 Undeliverable = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
 
@@ -154,23 +154,23 @@ def _method(message: OutboxMessage) -> SendMessage:
     return SendMessage.model_validate({"chat_id": message.chat_id, **message.payload})
 
 
-async def _write_sent(services: Services, sent: list[tuple[int, int | None]]) -> None:
-    async with services.sessions() as session:
+async def _write_sent(runtime: Runtime, sent: list[tuple[int, int | None]]) -> None:
+    async with runtime.sessions() as session:
         await outbox.mark_sent_many(session=session, sent=sent)
         await session.commit()
 
 
-async def record_leftovers(services: Services) -> int:
-    """Record the messages Telegram accepted while the database was away (services.unrecorded,
+async def record_leftovers(runtime: Runtime) -> int:
+    """Record the messages Telegram accepted while the database was away (runtime.unrecorded,
     kept by `Courier.record_sent`). Until they are, their claims must not be released or taken
     over: called before the courier claims anything and by every worker's lease loop. Raises
     while the database is still away."""
-    leftovers = dict(services.unrecorded)
+    leftovers = dict(runtime.unrecorded)
     if not leftovers:
         return 0
-    await _write_sent(services, list(leftovers.items()))
+    await _write_sent(runtime, list(leftovers.items()))
     for outbox_id in leftovers:
-        services.unrecorded.pop(outbox_id, None)
+        runtime.unrecorded.pop(outbox_id, None)
     log.warning("sent messages recorded after the database came back count=%s", len(leftovers))
     return len(leftovers)
 
@@ -182,13 +182,13 @@ class Courier:
     earlier ones are still being sent, keeping at most `ahead` seconds of slots reserved."""
 
     def __init__(
-        self, bot: Bot, services: Services, deliveries: dict[str, Delivery] | None = None,
+        self, bot: Bot, runtime: Runtime, deliveries: dict[str, Delivery] | None = None,
         worker: str | None = None, *, pacer: Pacer | None = None,
         on_undeliverable: Undeliverable | None = None, ahead: float = 2.0,
         max_in_flight: int = 200, request_timeout: float = REQUEST_TIMEOUT, batch: int = 50,
     ) -> None:
         self.bot = bot
-        self.services = services
+        self.runtime = runtime
         self.deliveries = deliveries or {}
         self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
         self.pacer = pacer or Pacer()
@@ -205,8 +205,8 @@ class Courier:
     async def deliver_due(self, limit: int = 50, *, wait: bool = True) -> int:
         """One pass over what is due now; returns how many messages were claimed. With
         wait=False, plain calls are left sending in the background."""
-        await record_leftovers(self.services)  # raises while the database is still away
-        async with self.services.sessions() as session:
+        await record_leftovers(self.runtime)  # raises while the database is still away
+        async with self.runtime.sessions() as session:
             claimed = await outbox.claim_due(session=session, worker=self.worker, limit=limit)
             plain = []
             for message in claimed:
@@ -228,7 +228,7 @@ class Courier:
         await asyncio.sleep(wait)
         token = current_session.set(session)  # saved before each call (SaveBeforeSpeaking)
         try:
-            outcome = await self.deliveries[message.kind](self.bot, self.services, session,
+            outcome = await self.deliveries[message.kind](self.bot, self.runtime, session,
                                                           message)
         except Exception as error:
             outcome = error
@@ -292,14 +292,14 @@ class Courier:
         sent = [(message.id, message_id) for message, message_id, _ in group]
         for attempt in range(RECORD_RETRIES):
             try:
-                await _write_sent(self.services, sent)  # the duplicate window ends here
+                await _write_sent(self.runtime, sent)  # the duplicate window ends here
                 break
             except Exception:
                 log.exception("recording sent messages failed count=%s attempt=%s", len(group),
                               attempt + 1)
                 await asyncio.sleep(0.2 * (attempt + 1))
         else:  # the database is away: remembered, and written before anything is claimed again
-            self.services.unrecorded.update(sent)
+            self.runtime.unrecorded.update(sent)
             log.error("sent messages kept unrecorded until the database is back count=%s",
                       len(sent))
         for message, message_id, done in group:
@@ -309,7 +309,7 @@ class Courier:
         return len(group)
 
     async def _save(self, message: OutboxMessage, outcome: object) -> None:
-        async with self.services.sessions() as session:
+        async with self.runtime.sessions() as session:
             session.add(message)
             await self._record(session, message, outcome)
             await session.commit()  # for a sent message, the duplicate window ends here
@@ -369,7 +369,7 @@ class Courier:
     async def release_orphans(self) -> int:
         """Put back what a crashed process of this host had claimed (see outbox); called when
         the courier starts, before it claims anything."""
-        async with self.services.sessions() as session:
+        async with self.runtime.sessions() as session:
             released = await outbox.release_orphaned_claims(
                 session=session, host=socket.gethostname(), alive=_process_alive)
         if released:
@@ -380,7 +380,7 @@ class Courier:
         """Deliver until cancelled; `wake` is set after a handler commits new messages."""
         try:
             try:
-                await record_leftovers(self.services)  # before their claims could be released
+                await record_leftovers(self.runtime)  # before their claims could be released
                 await self.release_orphans()
             except Exception:
                 log.exception("releasing the claims of stopped processes failed")

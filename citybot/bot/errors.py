@@ -21,8 +21,8 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.types import ErrorEvent
 
 from citybot.bot.outages import UpdateScope, describe, is_outage
-from citybot.context import Services
 from citybot.i18n import Texts, pick_language
+from citybot.runtime import Runtime
 
 log = logging.getLogger("citybot.errors")
 
@@ -33,7 +33,7 @@ def left_to_telegram(error: BaseException, telegram_resends: bool,
     return telegram_resends and is_outage(error) and not (scope is not None and scope.committed)
 
 
-async def on_error(event: ErrorEvent, services: Services, telegram_resends: bool = False,
+async def on_error(event: ErrorEvent, runtime: Runtime, telegram_resends: bool = False,
                    update_scope: UpdateScope | None = None, texts: Texts | None = None) -> bool:
     update = event.update
     if update_scope is not None and update_scope.done:
@@ -56,9 +56,9 @@ async def on_error(event: ErrorEvent, services: Services, telegram_resends: bool
     )
     if texts is None:  # the resident's own choice was not read (the database was away)
         language = pick_language(
-            user.language_code if user else None, services.config.city.default_language
+            user.language_code if user else None, runtime.config.city.default_language
         )
-        texts = services.translator(language)
+        texts = runtime.translator(language)
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(texts("error-generic"), show_alert=True)

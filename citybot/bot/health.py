@@ -10,15 +10,15 @@ from aiohttp import web
 from sqlalchemy import text
 
 from citybot.bot.metrics import CONTENT_TYPE, Metrics, render_database
-from citybot.context import Services
+from citybot.runtime import Runtime
 
 log = logging.getLogger("citybot.health")
 
 CHECK_TIMEOUT = 3.0  # seconds: a load balancer waits no longer
 
 
-async def _check_database(services: Services) -> None:
-    async with services.sessions() as session:
+async def _check_database(runtime: Runtime) -> None:
+    async with runtime.sessions() as session:
         await session.exec(text("SELECT 1"))
 
 
@@ -31,12 +31,12 @@ async def _check(name: str, probe: Any) -> str:
     return "ok"
 
 
-def add_routes(app: web.Application, *, services: Services, metrics: Metrics,
+def add_routes(app: web.Application, *, runtime: Runtime, metrics: Metrics,
                redis: Any | None = None, leader: Any = None, worker: str = "") -> None:
     """`redis`: the FSM storage's client, checked too when set; `leader()`: holds the lease?"""
 
     async def healthz(request: web.Request) -> web.Response:
-        checks = {"database": await _check("database", _check_database(services))}
+        checks = {"database": await _check("database", _check_database(runtime))}
         if redis is not None:
             checks["redis"] = await _check("redis", redis.ping())
         healthy = all(state == "ok" for state in checks.values())
@@ -47,7 +47,7 @@ def add_routes(app: web.Application, *, services: Services, metrics: Metrics,
     async def metrics_page(request: web.Request) -> web.Response:
         body = metrics.render_process()
         try:
-            body += await asyncio.wait_for(render_database(services), timeout=CHECK_TIMEOUT)
+            body += await asyncio.wait_for(render_database(runtime), timeout=CHECK_TIMEOUT)
         except Exception as error:  # the process's own figures still tell something
             log.warning("metrics from the database failed error=%r", error)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})

@@ -28,7 +28,7 @@ from citybot import scheduler as jobs_scheduler
 from citybot.bot.app import build_courier
 from citybot.bot.courier import record_leftovers
 from citybot.bot.outbox_signal import OutboxSignal
-from citybot.context import Services
+from citybot.runtime import Runtime
 from citybot.storage.leases import acquire_lease, release_lease
 
 log = logging.getLogger("citybot.leadership")
@@ -53,10 +53,10 @@ class Leadership:
     """Holds the lease while it can; calls `on_gain` when it gets it, `on_loss` when it lets
     it go (lost, unrenewable, or stopping)."""
 
-    def __init__(self, services: Services, *, on_gain: Callable[[], Awaitable[None]],
+    def __init__(self, runtime: Runtime, *, on_gain: Callable[[], Awaitable[None]],
                  on_loss: Callable[[], Awaitable[None]], holder: str | None = None,
                  name: str = LEASE, ttl: float = TTL, renew_every: float = RENEW_EVERY) -> None:
-        self.services = services
+        self.runtime = runtime
         self.on_gain, self.on_loss = on_gain, on_loss
         self.holder = holder or worker_id()
         self.name, self.ttl, self.renew_every = name, ttl, renew_every
@@ -74,9 +74,9 @@ class Leadership:
             return False
         started = time.monotonic()
         try:
-            await record_leftovers(self.services)  # sent while the database was away: recorded
+            await record_leftovers(self.runtime)  # sent while the database was away: recorded
             # before any courier (another worker's, once this lease lapses) could send it again
-            async with self.services.sessions() as session:
+            async with self.runtime.sessions() as session:
                 held = await acquire_lease(session=session, name=self.name, holder=self.holder,
                                            ttl=timedelta(seconds=self.ttl))
         except Exception as error:
@@ -115,17 +115,17 @@ class Leadership:
         self.is_leader = False
         await self.on_loss()
         with contextlib.suppress(Exception):
-            async with self.services.sessions() as session:
+            async with self.runtime.sessions() as session:
                 await release_lease(session=session, name=self.name, holder=self.holder)
 
 
 class Singletons:
     """The courier and the scheduler of the worker that holds the lease."""
 
-    def __init__(self, bot: Bot, services: Services, *, worker: str,
+    def __init__(self, bot: Bot, runtime: Runtime, *, worker: str,
                  courier_idle: float = 0.5, scheduler: bool = True,
                  signal: OutboxSignal | None = None) -> None:
-        self.bot, self.services, self.worker = bot, services, worker
+        self.bot, self.runtime, self.worker = bot, runtime, worker
         self.courier_idle = courier_idle
         self.with_scheduler = scheduler
         self.signal = signal  # other workers' "look now", with Redis
@@ -139,18 +139,18 @@ class Singletons:
         return self._courier is not None
 
     async def start(self) -> None:
-        courier = build_courier(self.bot, self.services, worker=self.worker[:64])
+        courier = build_courier(self.bot, self.runtime, worker=self.worker[:64])
         # other workers' handlers wake this courier through Redis when there is one; it looks
         # every `courier_idle` anyway
         self._courier = asyncio.create_task(
-            courier.run(self.services.courier_wakeup, idle_seconds=self.courier_idle))
+            courier.run(self.runtime.courier_wakeup, idle_seconds=self.courier_idle))
         if self.signal is not None:
             self._listener_stop = asyncio.Event()
             self._listener = asyncio.create_task(
-                self.signal.listen(self.services.courier_wakeup, self._listener_stop))
+                self.signal.listen(self.runtime.courier_wakeup, self._listener_stop))
         if self.with_scheduler:
-            self._scheduler = jobs_scheduler.build_scheduler(self.services)
-            jobs_scheduler.start(self._scheduler, self.services)
+            self._scheduler = jobs_scheduler.build_scheduler(self.runtime)
+            jobs_scheduler.start(self._scheduler, self.runtime)
         log.info("%s started worker=%s", self.what, self.worker)
 
     @property

@@ -26,7 +26,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from citybot.context import Services
+from citybot.runtime import Runtime
 from citybot.storage.models import OutboxMessage, OutboxState, Report, utcnow
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -94,9 +94,9 @@ class _Snapshot:
         return [reports, backlog, rate]
 
 
-async def render_database(services: Services) -> bytes:
+async def render_database(runtime: Runtime) -> bytes:
     """The city-wide figures, read now."""
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         reports = (await session.exec(select(func.count()).select_from(Report))).one()
         backlog = (await session.exec(
             select(func.count()).select_from(OutboxMessage).where(

@@ -14,8 +14,8 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, TelegramObject, Update, User
 
-from citybot.context import Services
 from citybot.i18n import pick_language
+from citybot.runtime import Runtime
 from citybot.storage.fsm import current_session
 from citybot.storage.residents import get_or_create_resident
 from citybot.storage.updates import claim_update
@@ -28,8 +28,8 @@ class DatabaseMiddleware(BaseMiddleware):
     (same update_id) is skipped, since its id is recorded in the same transaction."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        services: Services = data["services"]
-        async with services.sessions() as session:
+        runtime: Runtime = data["runtime"]
+        async with runtime.sessions() as session:
             if isinstance(event, Update) and not await claim_update(
                 session=session, bot_id=data["bot"].id, update_id=event.update_id
             ):
@@ -42,7 +42,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 current_session.reset(token)
             await session.commit()
             if session.info.pop("outbox_touched", False):
-                services.wake_courier()  # what the handler queued in the outbox goes out now
+                runtime.wake_courier()  # what the handler queued in the outbox goes out now
         return result
 
 
@@ -50,10 +50,10 @@ class PeopleMiddleware(BaseMiddleware):
     """Resolves the resident (private chats) and the wording in their language."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        services: Services = data["services"]
+        runtime: Runtime = data["runtime"]
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
-        default = services.config.city.default_language
+        default = runtime.config.city.default_language
         language = pick_language(user.language_code if user else None, default)
         if user is not None and chat is not None and chat.type == "private" and not user.is_bot:
             resident = await get_or_create_resident(
@@ -64,7 +64,7 @@ class PeopleMiddleware(BaseMiddleware):
             )
             data["resident"] = resident
             language = resident.language
-        data["texts"] = services.translator(language)
+        data["texts"] = runtime.translator(language)
         return await handler(event, data)
 
 

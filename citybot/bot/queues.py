@@ -10,34 +10,34 @@ from aiogram.types import InputMediaPhoto, ReplyParameters
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.cards import card_keyboard, card_text
+from citybot.runtime import Runtime
 from citybot.storage.models import OutboxMessage, Report, ReportPhoto
 from citybot.storage.topics import get_topic, remember_topic
 
 log = logging.getLogger("citybot.queues")
 
 
-async def is_forum(bot: Bot, services: Services, chat_id: int) -> bool:
-    cached = services.forums.get(chat_id)
+async def is_forum(bot: Bot, runtime: Runtime, chat_id: int) -> bool:
+    cached = runtime.forums.get(chat_id)
     if cached is None:
         chat = await bot.get_chat(chat_id)
-        cached = services.forums[chat_id] = bool(chat.is_forum)
+        cached = runtime.forums[chat_id] = bool(chat.is_forum)
     return cached
 
 
 async def queue_thread(
-    bot: Bot, services: Services, session: AsyncSession, department_id: str, chat_id: int
+    bot: Bot, runtime: Runtime, session: AsyncSession, department_id: str, chat_id: int
 ) -> int | None:
     """The topic of the department's queue, or None when the staff chat is not a forum."""
-    department = services.config.department(department_id)
+    department = runtime.config.department(department_id)
     if department.topic_id is not None:
         return department.topic_id
-    if not await is_forum(bot, services, chat_id):
+    if not await is_forum(bot, runtime, chat_id):
         return None
     thread_id = await get_topic(session=session, department=department_id, chat_id=chat_id)
     if thread_id is None:
-        name = department.name.get(services.config.city.default_language)
+        name = department.name.get(runtime.config.city.default_language)
         topic = await bot.create_forum_topic(chat_id, name=name[:128])
         thread_id = topic.message_thread_id
         await remember_topic(session=session, department=department_id, chat_id=chat_id,
@@ -48,7 +48,7 @@ async def queue_thread(
 
 
 async def deliver_card(
-    bot: Bot, services: Services, session: AsyncSession, message: OutboxMessage
+    bot: Bot, runtime: Runtime, session: AsyncSession, message: OutboxMessage
 ) -> int | None:
     """Post the card, then its photos as an album under it. Each step is committed as soon as
     Telegram confirms it, so a retry after a failure resumes instead of posting twice."""
@@ -56,10 +56,10 @@ async def deliver_card(
     photos = (await session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report.id)
                                  .order_by(ReportPhoto.position))).all()
     chat_id = message.chat_id
-    texts = services.translator(services.config.city.default_language)
+    texts = runtime.translator(runtime.config.city.default_language)
     if report.card_message_id is None:
-        thread_id = await queue_thread(bot, services, session, report.department, chat_id)
-        text = card_text(report, len(photos), texts, services, hashtag=thread_id is None)
+        thread_id = await queue_thread(bot, runtime, session, report.department, chat_id)
+        text = card_text(report, len(photos), texts, runtime, hashtag=thread_id is None)
         sent = await bot.send_message(chat_id, text, message_thread_id=thread_id,
                                       reply_markup=card_keyboard(report, texts))
         report.card_chat_id, report.card_thread_id = chat_id, thread_id

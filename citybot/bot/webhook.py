@@ -48,8 +48,10 @@ from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.outages import describe, is_outage
 from citybot.bot.outbox_signal import OutboxSignal
 from citybot.config import CityConfig
-from citybot.context import Services, build_services
+from citybot.runtime import Runtime, build_runtime
 from citybot.settings import Settings, SettingsError
+from citybot.web.app import Site, build_web_app
+from citybot.web.server import serving
 
 log = logging.getLogger("citybot.webhook")
 
@@ -144,7 +146,7 @@ class CityWebhook(SimpleRequestHandler):
 class RunningWebhook:
     bot: Bot
     dispatcher: Dispatcher
-    services: Services
+    runtime: Runtime
     leadership: Leadership
     singletons: Singletons
     metrics: Metrics
@@ -160,47 +162,56 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
     hook = webhook_config(settings)
     token = settings.require_token()
     worker = worker_id()
-    services = build_services(settings, config)
-    storage = build_storage(services, settings.redis_url)
+    runtime = build_runtime(settings, config)
+    storage = build_storage(runtime, settings.redis_url)
     bot = build_bot(token, settings.telegram_api_url)
     metrics = Metrics()
     bot.session.middleware(CountRetryAfter(metrics))
-    dp = build_dispatcher(services, storage, telegram_resends=True)
+    dp = build_dispatcher(runtime, storage, telegram_resends=True)
     redis = getattr(storage, "redis", None)
     outbox_signal = OutboxSignal(settings.redis_url) if settings.redis_url else None
     if outbox_signal is not None:
-        services.signal_outbox = outbox_signal.publish
-    singletons = Singletons(bot, services, worker=worker, courier_idle=courier_idle,
+        runtime.signal_outbox = outbox_signal.publish
+    singletons = Singletons(bot, runtime, worker=worker, courier_idle=courier_idle,
                             signal=outbox_signal)
-    leadership = Leadership(services, on_gain=singletons.start, on_loss=singletons.stop,
+    leadership = Leadership(runtime, on_gain=singletons.start, on_loss=singletons.stop,
                             holder=worker, ttl=lease_ttl, renew_every=lease_renew)
 
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     CityWebhook(dp, bot, secret=hook.secret, metrics=metrics).register(app, path=hook.path)
-    health.add_routes(app, services=services, metrics=metrics,
+    health.add_routes(app, runtime=runtime, metrics=metrics,
                       redis=redis,
                       leader=lambda: leadership.is_leader, worker=worker)
     setup_application(app, dp, bot=bot)
+    # the HTTP app's pages and API: on the webhook's listener when WEB_LISTEN names it
+    site_info = Site(public_url=settings.public_url)
+    shared = settings.web_listen == settings.webhook_listen
+    web_app = build_web_app(runtime, site_info, app=app if shared else None)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=30.0)
     lease_task: asyncio.Task[None] | None = None
+    pages = contextlib.AsyncExitStack()
     try:
         await runner.setup()
         site = web.TCPSite(runner, hook.host, hook.port, reuse_port=True)
         await site.start()
         port = runner.addresses[0][1]
+        if not shared:
+            await pages.enter_async_context(serving(web_app, settings.web_listen))
         me = await bot.get_me()
+        site_info.bot_username = me.username
         if set_webhook:
             await bot.set_webhook(hook.url, secret_token=hook.secret, drop_pending_updates=False,
                                   allowed_updates=dp.resolve_used_update_types())
-        await set_commands(bot, services)
+        await set_commands(bot, runtime)
         settle_memory()
         lease_task = asyncio.create_task(leadership.run())
         log.info("webhook worker started username=@%s listen=%s:%s path=%s worker=%s",
                  me.username, hook.host, port, hook.path, worker)
-        yield RunningWebhook(bot=bot, dispatcher=dp, services=services, leadership=leadership,
+        yield RunningWebhook(bot=bot, dispatcher=dp, runtime=runtime, leadership=leadership,
                              singletons=singletons, metrics=metrics, port=port)
     finally:
         leadership.retire()  # a leader keeps its lease until in-flight updates finish
+        await pages.aclose()
         await runner.cleanup()  # stop listening, let in-flight updates finish
         if lease_task is not None:
             lease_task.cancel()
@@ -209,7 +220,7 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
         if outbox_signal is not None:
             await outbox_signal.close()
         await storage.close()
-        await services.close()
+        await runtime.close()
         await bot.session.close()
 
 

@@ -8,10 +8,10 @@ from html import escape
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import StaffAction
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Html, Texts
+from citybot.runtime import Runtime
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
@@ -32,11 +32,11 @@ def map_url(latitude: float, longitude: float) -> str:
             f"#map=18/{latitude:.6f}/{longitude:.6f}")
 
 
-def card_text(report: Report, photos: int, texts: Texts, services: Services,
+def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
               hashtag: bool = False, last_event: ReportEvent | None = None) -> str:
-    config = services.config
+    config = runtime.config
     category = config.category(report.category)
-    district = services.config.city.district(report.district) if report.district else None
+    district = runtime.config.city.district(report.district) if report.district else None
     timezone = config.city.timezone
     open_and_late = report.due_at is not None and report.closed_at is None and \
         report.due_at < utcnow()
@@ -61,21 +61,21 @@ def card_text(report: Report, photos: int, texts: Texts, services: Services,
         status,
     ]
     if last_event is not None and last_event.kind != EventKind.created:
-        lines.append(texts("card-last", what=Html(last_action(last_event, texts, services)),
+        lines.append(texts("card-last", what=Html(last_action(last_event, texts, runtime)),
                            when=local_time(last_event.created_at, timezone, texts.lang)))
     if hashtag:
         lines.append(texts("card-hashtag", tag=config.department(report.department).hashtag))
     return "\n".join(lines)
 
 
-def last_action(event: ReportEvent, texts: Texts, services: Services) -> str:
+def last_action(event: ReportEvent, texts: Texts, runtime: Runtime) -> str:
     """The card's "last action" line: what happened, by whom, and the note, shortened."""
     if event.kind == EventKind.assigned:
         what = texts("card-last-assigned", name=event.actor_name or "")
     elif event.kind == EventKind.reassigned:
         moved_from = (event.note or "").split("→")[0]
-        name = services.config.department(moved_from).name.get(texts.lang) \
-            if moved_from in {d.id for d in services.config.departments} else moved_from
+        name = runtime.config.department(moved_from).name.get(texts.lang) \
+            if moved_from in {d.id for d in runtime.config.departments} else moved_from
         what = texts("card-last-reassigned", department=name)
     elif event.kind == EventKind.merged:
         what = texts("card-last-merged", number=(event.note or "").lstrip("#"))

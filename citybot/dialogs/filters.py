@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
-from citybot.context import Services
+from citybot.runtime import Runtime
 
 
 class MenuButton(Filter):
@@ -18,8 +18,8 @@ class MenuButton(Filter):
     def __init__(self, key: str) -> None:
         self.key = key
 
-    async def __call__(self, message: Message, services: Services) -> bool:
-        return message.text in services.translator.all(self.key)
+    async def __call__(self, message: Message, runtime: Runtime) -> bool:
+        return message.text in runtime.translator.all(self.key)
 
 
 def run_sync_filters_on_loop(router: Router) -> None:

@@ -13,11 +13,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import FollowupAction
 from citybot.dialogs.keyboards import main_menu
 from citybot.dialogs.states import FollowupFlow
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import notify, relay, workflow
 from citybot.services.workflow import Refused
 from citybot.storage.models import Report, ReportStatus, Resident
@@ -53,13 +53,13 @@ def end_button(report: Report, texts: Texts) -> InlineKeyboardMarkup:
 
 # ---- what a message answers -----------------------------------------------------------------
 
-def relayable(message: Message, services: Services) -> bool:
+def relayable(message: Message, runtime: Runtime) -> bool:
     """Text or a photo that is not a command or a menu button."""
     text = message.text or message.caption or ""
     if text.startswith("/"):
         return False
     if message.text is not None:
-        return not any(message.text in services.translator.all(key) for key in MENU_KEYS)
+        return not any(message.text in runtime.translator.all(key) for key in MENU_KEYS)
     return message.photo is not None
 
 
@@ -67,7 +67,7 @@ class RepliesToReport(Filter):
     """A reply to a message the bot sent about one of the resident's reports."""
 
     async def __call__(self, message: Message, bot: Bot, session: AsyncSession,
-                       resident: Resident, services: Services) -> bool | dict:
+                       resident: Resident, runtime: Runtime) -> bool | dict:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
             return False
@@ -83,9 +83,9 @@ class InReportConversation(Filter):
     """Text while the resident's conversation about a report is open."""
 
     async def __call__(self, message: Message, session: AsyncSession, resident: Resident,
-                       services: Services) -> bool | dict:
+                       runtime: Runtime) -> bool | dict:
         current = relay.conversation_of(resident)
-        if current is None or current[0] != "report" or not relayable(message, services):
+        if current is None or current[0] != "report" or not relayable(message, runtime):
             return False
         report = await session.get(Report, current[1])
         if report is None or not await is_follower(session=session, report_id=report.id,
@@ -97,11 +97,11 @@ class InReportConversation(Filter):
 # ---- relaying -------------------------------------------------------------------------------
 
 async def on_answer(message: Message, report: Report, session: AsyncSession,
-                    resident: Resident, texts: Texts, services: Services) -> None:
-    if not relayable(message, services):
+                    resident: Resident, texts: Texts, runtime: Runtime) -> None:
+    if not relayable(message, runtime):
         await message.answer(texts("followup-text-photo-only"))
         return
-    await relay.to_staff(session=session, services=services, report=report, resident=resident,
+    await relay.to_staff(session=session, runtime=runtime, report=report, resident=resident,
                          text=message.text or message.caption or "",
                          photo=message.photo[-1].file_id if message.photo else None,
                          chat_id=message.chat.id, message_id=message.message_id)
@@ -130,7 +130,7 @@ async def own_report(query: CallbackQuery, number: int, session: AsyncSession,
 
 
 async def on_fixed(query: CallbackQuery, callback_data: FollowupAction, session: AsyncSession,
-                   resident: Resident, texts: Texts, services: Services) -> None:
+                   resident: Resident, texts: Texts, runtime: Runtime) -> None:
     report = await own_report(query, callback_data.report, session, resident, texts)
     if report is None:
         return
@@ -138,8 +138,8 @@ async def on_fixed(query: CallbackQuery, callback_data: FollowupAction, session:
         await query.answer(texts("followup-nothing-to-confirm", number=str(report.id)),
                            show_alert=True)
         return
-    staff = notify.staff_texts(services)
-    await notify.post_to_thread(session=session, services=services, report=report,
+    staff = notify.staff_texts(runtime)
+    await notify.post_to_thread(session=session, runtime=runtime, report=report,
                                 text=staff("thread-confirmed", number=str(report.id)),
                                 dedupe_key=f"confirmed:{report.id}:{query.message.message_id}")
     await query.answer()
@@ -149,17 +149,17 @@ async def on_fixed(query: CallbackQuery, callback_data: FollowupAction, session:
 
 async def on_not_fixed(query: CallbackQuery, callback_data: FollowupAction, state: FSMContext,
                        session: AsyncSession, resident: Resident, texts: Texts,
-                       services: Services) -> None:
+                       runtime: Runtime) -> None:
     """👎 or Reopen: ask what is still wrong; the answer reopens the report."""
     report = await own_report(query, callback_data.report, session, resident, texts)
     if report is None:
         return
-    if not workflow.can_reopen(report, resident, services.config):
+    if not workflow.can_reopen(report, resident, runtime.config):
         key = "followup-too-late" if report.status in workflow.REOPENABLE \
             else "followup-cannot-reopen"
         status = texts(f"status-{report.status}")
         await query.answer(texts(key, number=str(report.id), status=status,
-                                 days=services.config.reports.reopen_days), show_alert=True)
+                                 days=runtime.config.reports.reopen_days), show_alert=True)
         return
     await state.set_state(FollowupFlow.reopen_reason)  # saved before the bot speaks
     await state.update_data(reopen=report.id)
@@ -169,7 +169,7 @@ async def on_not_fixed(query: CallbackQuery, callback_data: FollowupAction, stat
 
 
 async def on_reason(message: Message, state: FSMContext, session: AsyncSession,
-                    resident: Resident, texts: Texts, services: Services) -> None:
+                    resident: Resident, texts: Texts, runtime: Runtime) -> None:
     number = (await state.get_data()).get("reopen")
     report = await session.get(Report, number) if number else None
     await state.clear()
@@ -178,15 +178,15 @@ async def on_reason(message: Message, state: FSMContext, session: AsyncSession,
     reason = message.text.strip()
     try:
         change = await workflow.reopen(session=session, report=report, resident=resident,
-                                       reason=reason, config=services.config)
+                                       reason=reason, config=runtime.config)
     except Refused as refusal:
         details = {**refusal.details, "status": texts(f"status-{report.status}")}
         await message.answer(texts(refusal.key, **details))
         return
-    await notify.status_changed(session=session, services=services, change=change,
+    await notify.status_changed(session=session, runtime=runtime, change=change,
                                 skip_resident=resident.id)
-    staff = notify.staff_texts(services)
-    await notify.post_to_thread(session=session, services=services, report=report,
+    staff = notify.staff_texts(runtime)
+    await notify.post_to_thread(session=session, runtime=runtime, report=report,
                                 text=staff("thread-reopened", number=str(report.id), reason=reason),
                                 resident_id=resident.id, dedupe_key=f"reopened:{change.event.id}")
     await message.answer(texts("followup-reopened", number=str(report.id)),

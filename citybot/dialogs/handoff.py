@@ -11,11 +11,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import HandoffAction
 from citybot.dialogs.followup import relayable
 from citybot.dialogs.keyboards import main_menu
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import handoffs, relay
 from citybot.services.workflow import Actor
 from citybot.storage.models import Handoff, HandoffStatus, Resident
@@ -29,21 +29,21 @@ def end_button(handoff: Handoff, texts: Texts) -> InlineKeyboardMarkup:
 
 
 async def start_handoff(message: Message, *, state: FSMContext, session: AsyncSession,
-                        resident: Resident, texts: Texts, services: Services) -> None:
+                        resident: Resident, texts: Texts, runtime: Runtime) -> None:
     """Open (or resume) the resident's conversation with a person. The message that asked for
     it is shown to staff as its first message, unless it was a command."""
     await state.clear()  # an unfinished report stays saved: /report offers to continue it
     text = message.text or ""
-    handoff, new = await handoffs.start(session=session, services=services, resident=resident,
+    handoff, new = await handoffs.start(session=session, runtime=runtime, resident=resident,
                                         first_text=None if text.startswith("/") else text)
     key = "handoff-started" if new else "handoff-already-open"
     await message.answer(texts(key), reply_markup=end_button(handoff, texts))
 
 
 async def on_human(message: Message, state: FSMContext, session: AsyncSession,
-                   resident: Resident, texts: Texts, services: Services) -> None:
+                   resident: Resident, texts: Texts, runtime: Runtime) -> None:
     await start_handoff(message, state=state, session=session, resident=resident, texts=texts,
-                        services=services)
+                        runtime=runtime)
 
 
 class InHandoff(Filter):
@@ -61,23 +61,23 @@ class InHandoff(Filter):
 
 
 async def on_message(message: Message, handoff: Handoff, session: AsyncSession,
-                     resident: Resident, texts: Texts, services: Services) -> None:
-    if not relayable(message, services):
+                     resident: Resident, texts: Texts, runtime: Runtime) -> None:
+    if not relayable(message, runtime):
         await message.answer(texts("handoff-text-photo-only"))
         return
-    await handoffs.from_resident(session=session, services=services, handoff=handoff,
+    await handoffs.from_resident(session=session, runtime=runtime, handoff=handoff,
                                  resident=resident, text=message.text or message.caption or "",
                                  photo=message.photo[-1].file_id if message.photo else None,
                                  chat_id=message.chat.id, message_id=message.message_id)
 
 
 async def on_end(query: CallbackQuery, callback_data: HandoffAction, session: AsyncSession,
-                 resident: Resident, texts: Texts, services: Services) -> None:
+                 resident: Resident, texts: Texts, runtime: Runtime) -> None:
     handoff = await session.get(Handoff, callback_data.handoff)
     if handoff is None or handoff.resident_id != resident.id:
         await query.answer(texts("button-expired"))
         return
-    await handoffs.close(session=session, services=services, handoff=handoff,
+    await handoffs.close(session=session, runtime=runtime, handoff=handoff,
                          by=Actor(kind="resident", telegram_id=resident.telegram_id))
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)

@@ -7,14 +7,14 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from citybot.context import Services
 from citybot.dialogs.keyboards import main_menu
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 
 
-async def on_start(message: Message, state: FSMContext, texts: Texts, services: Services) -> None:
+async def on_start(message: Message, state: FSMContext, texts: Texts, runtime: Runtime) -> None:
     await state.clear()
-    city = services.config.city.name.get(texts.lang)
+    city = runtime.config.city.name.get(texts.lang)
     name = message.from_user.first_name if message.from_user else ""
     greeting = texts("start-greeting", name=name, city=city)
     await message.answer(greeting, reply_markup=main_menu(texts))

@@ -10,20 +10,20 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import OpenReport
 from citybot.dialogs.cards import STATUS_ICONS
 from citybot.dialogs.filters import MenuButton
 from citybot.dialogs.keyboards import main_menu
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import relay
 from citybot.storage.models import EventKind, Report, ReportEvent, Resident
 from citybot.storage.reports import history, is_follower, reports_of
 
 
-def report_line(report: Report, texts: Texts, services: Services) -> str:
-    category = services.config.category(report.category)
+def report_line(report: Report, texts: Texts, runtime: Runtime) -> str:
+    category = runtime.config.category(report.category)
     return texts("my-report-line", icon=STATUS_ICONS.get(report.status, "•"), number=report.id,
                  emoji=category.emoji, category=category.name.get(texts.lang),
                  status=texts(f"status-{report.status}"))
@@ -38,31 +38,31 @@ def open_buttons(reports: list[Report]) -> InlineKeyboardMarkup:
 
 
 async def on_my_reports(message: Message, session: AsyncSession, resident: Resident,
-                        texts: Texts, services: Services) -> None:
-    await show(message, session=session, resident=resident, texts=texts, services=services)
+                        texts: Texts, runtime: Runtime) -> None:
+    await show(message, session=session, resident=resident, texts=texts, runtime=runtime)
 
 
 async def show(message: Message, *, session: AsyncSession, resident: Resident, texts: Texts,
-               services: Services, number: int | None = None) -> None:
+               runtime: Runtime, number: int | None = None) -> None:
     """The resident's reports; with `number`, that report's history when it is theirs."""
     if number is not None:
         report = await session.get(Report, number)
         if report is not None and await is_follower(
                 session=session, report_id=report.id, resident_id=resident.id):
-            await message.answer(await history_for(report, resident, session, texts, services))
+            await message.answer(await history_for(report, resident, session, texts, runtime))
             return
         await message.answer(texts("ask-report-unknown", number=number))
     reports = await reports_of(session=session, resident_id=resident.id)
     if not reports:
         await message.answer(texts("my-none"), reply_markup=main_menu(texts))
         return
-    lines = "\n".join(report_line(report, texts, services) for report in reports)
+    lines = "\n".join(report_line(report, texts, runtime) for report in reports)
     await message.answer(f"{texts('my-title')}\n\n{lines}\n\n{texts('my-open-hint')}",
                          reply_markup=open_buttons(reports))
 
 
 async def on_open(query: CallbackQuery, callback_data: OpenReport, session: AsyncSession,
-                  resident: Resident, texts: Texts, services: Services) -> None:
+                  resident: Resident, texts: Texts, runtime: Runtime) -> None:
     report = await session.get(Report, callback_data.number)
     allowed = report is not None and await is_follower(
         session=session, report_id=report.id, resident_id=resident.id)
@@ -70,25 +70,25 @@ async def on_open(query: CallbackQuery, callback_data: OpenReport, session: Asyn
         await query.answer(texts("my-not-yours"), show_alert=True)
         return
     await query.answer()
-    await query.message.answer(await history_for(report, resident, session, texts, services))
+    await query.message.answer(await history_for(report, resident, session, texts, runtime))
 
 
 async def history_for(report: Report, resident: Resident, session: AsyncSession, texts: Texts,
-                      services: Services) -> str:
+                      runtime: Runtime) -> str:
     """The report's history as this resident may read it: its public events, and of the
     conversations with staff only their own."""
     replies = await relay.replies_sent_to(session=session, report=report, resident=resident)
     events = [event for event in await history(session=session, report_id=report.id)
               if relay.seen_by(event, resident, replies)]
-    return public_history(report, events, texts, services)
+    return public_history(report, events, texts, runtime)
 
 
 def public_history(
-    report: Report, events: list[ReportEvent], texts: Texts, services: Services
+    report: Report, events: list[ReportEvent], texts: Texts, runtime: Runtime
 ) -> str:
-    timezone = services.config.city.timezone
+    timezone = runtime.config.city.timezone
     description = escape(report.description, quote=False)
-    lines = [report_line(report, texts, services), f"<i>{description}</i>"]
+    lines = [report_line(report, texts, runtime), f"<i>{description}</i>"]
     if report.address:
         lines.append(f"📍 {escape(report.address, quote=False)}")
     lines.append("")

@@ -10,7 +10,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs import handoff, my_reports, report, subscriptions
 from citybot.dialogs.callbacks import FaqKey
 from citybot.dialogs.filters import MenuButton
@@ -18,6 +17,7 @@ from citybot.dialogs.keyboards import main_menu
 from citybot.dialogs.states import AskFlow
 from citybot.i18n import Texts
 from citybot.knowledge import Answer
+from citybot.runtime import Runtime
 from citybot.storage.models import Resident
 
 MAX_QUESTION = 500  # characters: longer text is not a question for the knowledge base
@@ -37,45 +37,45 @@ async def send_answer(message: Message, answer: Answer) -> None:
     await message.answer(answer.text, reply_markup=answer_markup(answer))
 
 
-async def on_ask(message: Message, state: FSMContext, texts: Texts, services: Services) -> None:
+async def on_ask(message: Message, state: FSMContext, texts: Texts, runtime: Runtime) -> None:
     await state.set_state(AskFlow.question)
-    overview = services.faq.fallback(texts.lang)
+    overview = runtime.faq.fallback(texts.lang)
     await message.answer(texts("ask-prompt"), reply_markup=answer_markup(overview))
 
 
 async def understand(
     message: Message, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, services: Services,
+    texts: Texts, runtime: Runtime,
 ) -> None:
     """Free text: act on what the NLU understood; when unsure, offer the menu and a person."""
     text = (message.text or "").strip()
     if len(text) > MAX_QUESTION:
         await message.answer(texts("fallback-too-long", length=len(text), limit=MAX_QUESTION))
         return
-    parse = await services.nlu.parse(text, texts.lang)
-    if parse.needs_fallback(services.config.nlu.confidence_threshold):
-        await send_answer(message, services.faq.fallback(texts.lang))
+    parse = await runtime.nlu.parse(text, texts.lang)
+    if parse.needs_fallback(runtime.config.nlu.confidence_threshold):
+        await send_answer(message, runtime.faq.fallback(texts.lang))
     elif parse.intent == "report_problem":
         await report.start_from_text(message, state=state, session=session, resident=resident,
-                                     texts=texts, services=services,
+                                     texts=texts, runtime=runtime,
                                      category=parse.category or "other")
     elif parse.intent in ("faq_waste", "faq_transport"):
-        await send_answer(message, services.faq.answer(parse, text, texts.lang))
+        await send_answer(message, runtime.faq.answer(parse, text, texts.lang))
     elif parse.intent == "check_status":
         numbers = parse.entity_values("report_number")
         await my_reports.show(message, session=session, resident=resident, texts=texts,
-                              services=services,
+                              runtime=runtime,
                               number=int(numbers[0]) if numbers and numbers[0].isdigit() else None)
     elif parse.intent == "human_handoff":
         await handoff.start_handoff(message, state=state, session=session, resident=resident,
-                                    texts=texts, services=services)
+                                    texts=texts, runtime=runtime)
     elif parse.intent == "subscribe":
         await subscriptions.on_subscribe(message, session=session, resident=resident,
-                                         texts=texts, services=services)
+                                         texts=texts, runtime=runtime)
     elif parse.intent == "help":
         await message.answer(texts("help-text"), reply_markup=main_menu(texts))
     else:  # greet
-        city = services.config.city.name.get(texts.lang)
+        city = runtime.config.city.name.get(texts.lang)
         name = message.from_user.first_name if message.from_user else ""
         await message.answer(texts("start-greeting", name=name, city=city),
                              reply_markup=main_menu(texts))
@@ -83,23 +83,23 @@ async def understand(
 
 async def on_faq_key(
     query: CallbackQuery, callback_data: FaqKey, state: FSMContext, session: AsyncSession,
-    resident: Resident, texts: Texts, services: Services,
+    resident: Resident, texts: Texts, runtime: Runtime,
 ) -> None:
     await query.answer()
     key = callback_data.key
     message = query.message
     if key == "person":
         await handoff.start_handoff(message, state=state, session=session, resident=resident,
-                                    texts=texts, services=services)
+                                    texts=texts, runtime=runtime)
     elif key == "menu:report":
         await report.begin(message, state=state, session=session, resident=resident,
-                           texts=texts, services=services)
+                           texts=texts, runtime=runtime)
     elif key == "menu:status":
         await my_reports.show(message, session=session, resident=resident, texts=texts,
-                              services=services)
+                              runtime=runtime)
     else:
         shortcuts = {"menu:waste": "waste:guide", "menu:transport": "transport:routes"}
-        answer = services.faq.answer_key(shortcuts.get(key, key), texts.lang)
+        answer = runtime.faq.answer_key(shortcuts.get(key, key), texts.lang)
         if answer is None:
             await query.message.answer(texts("button-expired"))
             return

@@ -13,13 +13,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, TelegramObject
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs import keyboards
 from citybot.dialogs.callbacks import CategoryPick, ReportAction
 from citybot.dialogs.filters import MenuButton
 from citybot.dialogs.states import ReportFlow
 from citybot.dialogs.wording import age, local_time
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import reports
 from citybot.services.nearby import open_reports_nearby
 from citybot.storage.models import ReportDraft, Resident, utcnow
@@ -68,10 +68,10 @@ def next_step(draft: ReportDraft, after: str) -> str:
 
 
 async def show_step(
-    message: Message, draft: ReportDraft, state: FSMContext, texts: Texts, services: Services
+    message: Message, draft: ReportDraft, state: FSMContext, texts: Texts, runtime: Runtime
 ) -> None:
     """Ask the question of the draft's current step and put the conversation there."""
-    config = services.config
+    config = runtime.config
     step = draft.step
     await state.set_state(getattr(ReportFlow, step))
     if step == "confirm_category":
@@ -87,7 +87,7 @@ async def show_step(
     elif step == "description":
         await message.answer(texts("report-ask-description"), reply_markup=ReplyKeyboardRemove())
     elif step == "location":
-        await message.answer(texts("report-ask-location", example=example_address(services, texts)),
+        await message.answer(texts("report-ask-location", example=example_address(runtime, texts)),
                              reply_markup=keyboards.location_request(texts))
     elif step == "photos":
         limit = config.reports.max_photos
@@ -95,25 +95,25 @@ async def show_step(
         await message.answer(texts("report-ask-photos", max=limit),
                              reply_markup=keyboards.buttons(action, texts=texts))
     elif step == "summary":
-        await message.answer(summary_text(draft, texts, services), reply_markup=keyboards.buttons(
+        await message.answer(summary_text(draft, texts, runtime), reply_markup=keyboards.buttons(
             ("button-send", "send"), ("button-edit", "edit"), ("button-cancel", "cancel"),
             texts=texts))
 
 
 async def advance(
-    message: Message, draft: ReportDraft, state: FSMContext, texts: Texts, services: Services
+    message: Message, draft: ReportDraft, state: FSMContext, texts: Texts, runtime: Runtime
 ) -> None:
     reports.touch(draft, step=next_step(draft, draft.step), editing=False)
-    await show_step(message, draft, state, texts, services)
+    await show_step(message, draft, state, texts, runtime)
 
 
-def example_address(services: Services, texts: Texts) -> str:
-    street = services.config.city.streets[0]
+def example_address(runtime: Runtime, texts: Texts) -> str:
+    street = runtime.config.city.streets[0]
     return f"{street.name.get(texts.lang)}, 12"
 
 
-def summary_text(draft: ReportDraft, texts: Texts, services: Services) -> str:
-    category = services.config.category(draft.category)
+def summary_text(draft: ReportDraft, texts: Texts, runtime: Runtime) -> str:
+    category = runtime.config.category(draft.category)
     if draft.address:
         address = draft.address
     elif draft.latitude is not None:
@@ -128,36 +128,36 @@ def summary_text(draft: ReportDraft, texts: Texts, services: Services) -> str:
 
 async def on_report(
     message: Message, state: FSMContext, session: AsyncSession, resident: Resident,
-    draft: ReportDraft | None, texts: Texts, services: Services,
+    draft: ReportDraft | None, texts: Texts, runtime: Runtime,
 ) -> None:
     await begin(message, state=state, session=session, resident=resident, texts=texts,
-                services=services, draft=draft)
+                runtime=runtime, draft=draft)
 
 
 async def begin(
     message: Message, *, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, services: Services, draft: ReportDraft | EllipsisType | None = ...,
+    texts: Texts, runtime: Runtime, draft: ReportDraft | EllipsisType | None = ...,
 ) -> None:
     """Start a report, or offer to continue the unfinished one (`draft` when already read)."""
     if draft is ...:
         draft = await reports.get_draft(session=session, resident_id=resident.id)
     if draft is not None:
-        category = (services.config.category(draft.category).name.get(texts.lang)
+        category = (runtime.config.category(draft.category).name.get(texts.lang)
                     if draft.category else texts("report-resume-unknown"))
         await message.answer(texts("report-resume", category=category), reply_markup=(
             keyboards.buttons(("button-continue", "resume"), ("button-start-over", "restart"),
                               texts=texts)))
         return
     draft = await reports.start_draft(session=session, resident=resident, step="category")
-    await show_step(message, draft, state, texts, services)
+    await show_step(message, draft, state, texts, runtime)
 
 
 async def start_from_text(
     message: Message, *, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, services: Services, category: str,
+    texts: Texts, runtime: Runtime, category: str,
 ) -> None:
     """Free text that the NLU read as a report: keep the words, confirm the category."""
-    limits = services.config.reports
+    limits = runtime.config.reports
     text = message.text or ""
     usable = reports.check_description(
         text, min_chars=limits.min_description_chars, max_chars=limits.max_description_chars
@@ -166,57 +166,57 @@ async def start_from_text(
         session=session, resident=resident, step="confirm_category",
         suggested_category=category, description=text.strip() if usable else None,
     )
-    await show_step(message, draft, state, texts, services)
+    await show_step(message, draft, state, texts, runtime)
 
 
 async def on_resume(query: CallbackQuery, state: FSMContext, draft: ReportDraft | None,
-                    texts: Texts, services: Services) -> None:
+                    texts: Texts, runtime: Runtime) -> None:
     await query.answer()
     if draft is None:
         await query.message.answer(texts("report-draft-gone"))
         return
     reports.touch(draft)
-    await show_step(query.message, draft, state, texts, services)
+    await show_step(query.message, draft, state, texts, runtime)
 
 
 async def on_restart(query: CallbackQuery, state: FSMContext, session: AsyncSession,
-                     resident: Resident, texts: Texts, services: Services) -> None:
+                     resident: Resident, texts: Texts, runtime: Runtime) -> None:
     await query.answer()
     draft = await reports.start_draft(session=session, resident=resident, step="category")
-    await show_step(query.message, draft, state, texts, services)
+    await show_step(query.message, draft, state, texts, runtime)
 
 
 # ---- category -------------------------------------------------------------------------------
 
 async def on_category_confirmed(query: CallbackQuery, state: FSMContext, draft: ReportDraft,
-                                texts: Texts, services: Services) -> None:
+                                texts: Texts, runtime: Runtime) -> None:
     await query.answer()
     reports.touch(draft, category=draft.suggested_category)
-    await advance(query.message, draft, state, texts, services)
+    await advance(query.message, draft, state, texts, runtime)
 
 
 async def on_choose_another(query: CallbackQuery, state: FSMContext, draft: ReportDraft,
-                            texts: Texts, services: Services) -> None:
+                            texts: Texts, runtime: Runtime) -> None:
     await query.answer()
     reports.touch(draft, step="category")
-    await show_step(query.message, draft, state, texts, services)
+    await show_step(query.message, draft, state, texts, runtime)
 
 
 async def on_category(query: CallbackQuery, callback_data: CategoryPick, state: FSMContext,
-                      draft: ReportDraft, texts: Texts, services: Services) -> None:
+                      draft: ReportDraft, texts: Texts, runtime: Runtime) -> None:
     await query.answer()
-    if callback_data.category not in {c.id for c in services.config.categories}:
+    if callback_data.category not in {c.id for c in runtime.config.categories}:
         await query.message.answer(texts("report-need-category"))
         return
     reports.touch(draft, category=callback_data.category)
-    await advance(query.message, draft, state, texts, services)
+    await advance(query.message, draft, state, texts, runtime)
 
 
 # ---- description ----------------------------------------------------------------------------
 
 async def take_description(message: Message, text: str, draft: ReportDraft, state: FSMContext,
-                           texts: Texts, services: Services) -> None:
-    limits = services.config.reports
+                           texts: Texts, runtime: Runtime) -> None:
+    limits = runtime.config.reports
     problem = reports.check_description(
         text, min_chars=limits.min_description_chars, max_chars=limits.max_description_chars)
     if problem is reports.DescriptionProblem.too_long:
@@ -229,19 +229,19 @@ async def take_description(message: Message, text: str, draft: ReportDraft, stat
                                    min=limits.min_description_chars))
     else:
         reports.touch(draft, description=text.strip())
-        await advance(message, draft, state, texts, services)
+        await advance(message, draft, state, texts, runtime)
 
 
 async def on_description(message: Message, state: FSMContext, draft: ReportDraft, texts: Texts,
-                         services: Services) -> None:
-    await take_description(message, message.text, draft, state, texts, services)
+                         runtime: Runtime) -> None:
+    await take_description(message, message.text, draft, state, texts, runtime)
 
 
 async def on_description_photo(message: Message, state: FSMContext, draft: ReportDraft,
-                               texts: Texts, services: Services) -> None:
-    add_photo(draft, message, services.config.reports.max_photos)
+                               texts: Texts, runtime: Runtime) -> None:
+    add_photo(draft, message, runtime.config.reports.max_photos)
     if message.caption:
-        await take_description(message, message.caption, draft, state, texts, services)
+        await take_description(message, message.caption, draft, state, texts, runtime)
     elif first_of_album(draft, message):
         await message.answer(texts("report-photo-saved-ask-description"))
 
@@ -249,17 +249,17 @@ async def on_description_photo(message: Message, state: FSMContext, draft: Repor
 # ---- location -------------------------------------------------------------------------------
 
 async def take_point(message: Message, latitude: float, longitude: float, draft: ReportDraft,
-                     state: FSMContext, texts: Texts, services: Services,
+                     state: FSMContext, texts: Texts, runtime: Runtime,
                      address: str | None = None) -> None:
-    city = services.config.city.name.get(texts.lang)
+    city = runtime.config.city.name.get(texts.lang)
     if abs(latitude) < 1e-6 and abs(longitude) < 1e-6:
         await message.answer(texts("report-location-zero"))
         return
-    if not services.city_map.contains(latitude, longitude):
+    if not runtime.city_map.contains(latitude, longitude):
         await message.answer(texts("report-location-outside", city=city))
         return
-    address = address or await services.geocoding.describe(latitude, longitude, texts.lang)
-    district = services.city_map.district_of(latitude, longitude)
+    address = address or await runtime.geocoding.describe(latitude, longitude, texts.lang)
+    district = runtime.city_map.district_of(latitude, longitude)
     reports.touch(draft, latitude=latitude, longitude=longitude, address=address,
                   district=district.id if district else None)
     # the next step (draft and conversation) is saved with the place, before the bot speaks:
@@ -268,30 +268,30 @@ async def take_point(message: Message, latitude: float, longitude: float, draft:
     await state.set_state(getattr(ReportFlow, draft.step))
     await message.answer(texts("report-address-found", address=address),
                          reply_markup=ReplyKeyboardRemove())
-    await show_step(message, draft, state, texts, services)
+    await show_step(message, draft, state, texts, runtime)
 
 
 async def on_location(message: Message, state: FSMContext, draft: ReportDraft, texts: Texts,
-                      services: Services) -> None:
+                      runtime: Runtime) -> None:
     point = message.venue.location if message.venue else message.location
     address = message.venue.address if message.venue else None
-    await take_point(message, point.latitude, point.longitude, draft, state, texts, services,
+    await take_point(message, point.latitude, point.longitude, draft, state, texts, runtime,
                      address=address)
 
 
 async def on_address(message: Message, state: FSMContext, draft: ReportDraft, texts: Texts,
-                     services: Services) -> None:
+                     runtime: Runtime) -> None:
     query = message.text.strip()
     if len(query) > MAX_ADDRESS:
         await message.answer(texts("report-address-too-long"))
         return
-    lookup = await services.geocoding.find(query, texts.lang)
+    lookup = await runtime.geocoding.find(query, texts.lang)
     if lookup.point is not None:
         if not lookup.inside_city:
-            city = services.config.city.name.get(texts.lang)
+            city = runtime.config.city.name.get(texts.lang)
             await message.answer(texts("report-location-outside", city=city))
             return
-        await take_point(message, *lookup.point, draft, state, texts, services,
+        await take_point(message, *lookup.point, draft, state, texts, runtime,
                          address=lookup.address)
         return
     await state.update_data(address_query=query, suggestions=lookup.suggestions)
@@ -303,28 +303,28 @@ async def on_address(message: Message, state: FSMContext, draft: ReportDraft, te
     else:
         await message.answer(
             texts("report-address-not-found", query=query,
-                  example=example_address(services, texts)),
+                  example=example_address(runtime, texts)),
             reply_markup=keyboards.choices([], "address", keep, texts))
 
 
 async def on_suggestion(query: CallbackQuery, callback_data: ReportAction, state: FSMContext,
-                        draft: ReportDraft, texts: Texts, services: Services) -> None:
+                        draft: ReportDraft, texts: Texts, runtime: Runtime) -> None:
     await query.answer()
     suggestions = (await state.get_data()).get("suggestions") or []
     index = int(callback_data.value) if callback_data.value.isdigit() else -1
     if not 0 <= index < len(suggestions):
         await query.message.answer(texts("report-need-location"))
         return
-    lookup = await services.geocoding.find(suggestions[index], texts.lang)
+    lookup = await runtime.geocoding.find(suggestions[index], texts.lang)
     if lookup.point is None:
         await query.message.answer(texts("report-need-location"))
         return
-    await take_point(query.message, *lookup.point, draft, state, texts, services,
+    await take_point(query.message, *lookup.point, draft, state, texts, runtime,
                      address=lookup.address)
 
 
 async def on_keep_address(query: CallbackQuery, state: FSMContext, draft: ReportDraft,
-                          texts: Texts, services: Services) -> None:
+                          texts: Texts, runtime: Runtime) -> None:
     await query.answer()
     typed = (await state.get_data()).get("address_query")
     if not typed:
@@ -335,7 +335,7 @@ async def on_keep_address(query: CallbackQuery, state: FSMContext, draft: Report
     await state.set_state(getattr(ReportFlow, draft.step))
     await query.message.answer(texts("report-address-found", address=typed),
                                reply_markup=ReplyKeyboardRemove())
-    await show_step(query.message, draft, state, texts, services)
+    await show_step(query.message, draft, state, texts, runtime)
 
 
 # ---- photos ---------------------------------------------------------------------------------
@@ -357,8 +357,8 @@ def first_of_album(draft: ReportDraft, message: Message) -> bool:
     return group is None or [p.get("group") for p in draft.photos].count(group) <= 1
 
 
-async def on_photo(message: Message, draft: ReportDraft, texts: Texts, services: Services) -> None:
-    limit = services.config.reports.max_photos
+async def on_photo(message: Message, draft: ReportDraft, texts: Texts, runtime: Runtime) -> None:
+    limit = runtime.config.reports.max_photos
     if not add_photo(draft, message, limit):
         if message.media_group_id is None:
             await message.answer(texts("report-photos-full", max=limit))
@@ -371,9 +371,9 @@ async def on_photo(message: Message, draft: ReportDraft, texts: Texts, services:
 
 
 async def on_photos_done(query: CallbackQuery, state: FSMContext, draft: ReportDraft,
-                         texts: Texts, services: Services) -> None:
+                         texts: Texts, runtime: Runtime) -> None:
     await query.answer()
-    await advance(query.message, draft, state, texts, services)
+    await advance(query.message, draft, state, texts, runtime)
 
 
 # ---- summary, edit, send --------------------------------------------------------------------
@@ -389,7 +389,7 @@ async def on_edit(query: CallbackQuery, texts: Texts) -> None:
 
 
 async def on_edit_field(query: CallbackQuery, callback_data: ReportAction, state: FSMContext,
-                        draft: ReportDraft, texts: Texts, services: Services) -> None:
+                        draft: ReportDraft, texts: Texts, runtime: Runtime) -> None:
     await query.answer()
     field = callback_data.value
     if field not in ORDER:
@@ -398,7 +398,7 @@ async def on_edit_field(query: CallbackQuery, callback_data: ReportAction, state
     reports.touch(draft, step=field, editing=field != "summary")
     if field == "photos":
         reports.touch(draft, photos=[])
-    await show_step(query.message, draft, state, texts, services)
+    await show_step(query.message, draft, state, texts, runtime)
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext, session: AsyncSession,
@@ -412,14 +412,14 @@ async def on_cancel(query: CallbackQuery, state: FSMContext, session: AsyncSessi
 
 async def on_send(query: CallbackQuery, state: FSMContext, session: AsyncSession,
                   resident: Resident, draft: ReportDraft | None, texts: Texts,
-                  services: Services) -> None:
+                  runtime: Runtime) -> None:
     await query.answer()
     if draft is None or draft.step != "summary":  # a second tap on Send: it was filed already
         number = (await state.get_data()).get("last_report")
         key = "report-already-sent" if number else "report-draft-gone"
         await query.message.answer(texts(key, number=number or 0))
         return
-    limit = services.config.reports.max_reports_per_hour
+    limit = runtime.config.reports.max_reports_per_hour
     recent = await reports.reports_since(session=session, resident_id=resident.id,
                                          since=utcnow() - timedelta(hours=1))
     if recent >= limit:
@@ -428,11 +428,11 @@ async def on_send(query: CallbackQuery, state: FSMContext, session: AsyncSession
     if not draft.duplicate_checked and draft.latitude is not None:
         nearby = await open_reports_nearby(
             session=session, category=draft.category, latitude=draft.latitude,
-            longitude=draft.longitude, radius_m=services.config.reports.duplicate_radius_m)
+            longitude=draft.longitude, radius_m=runtime.config.reports.duplicate_radius_m)
         if nearby:
             await offer_duplicate(query.message, draft, state, texts, *nearby[0])
             return
-    await file(query.message, draft, state, session, texts, services)
+    await file(query.message, draft, state, session, texts, runtime)
 
 
 async def offer_duplicate(message: Message, draft: ReportDraft, state: FSMContext, texts: Texts,
@@ -450,29 +450,29 @@ async def offer_duplicate(message: Message, draft: ReportDraft, state: FSMContex
 
 
 async def file(message: Message, draft: ReportDraft, state: FSMContext, session: AsyncSession,
-               texts: Texts, services: Services) -> None:
-    filed = await reports.file_report(session=session, draft=draft, config=services.config,
-                                      staff_chat_id=services.staff_chat_id)
+               texts: Texts, runtime: Runtime) -> None:
+    filed = await reports.file_report(session=session, draft=draft, config=runtime.config,
+                                      staff_chat_id=runtime.staff_chat_id)
     report = filed.report
     await state.clear()
     await state.update_data(last_report=report.id)
-    department = services.config.department(report.department).name.get(texts.lang)
-    district = services.config.city.district(report.district) if report.district else None
+    department = runtime.config.department(report.department).name.get(texts.lang)
+    district = runtime.config.city.district(report.district) if report.district else None
     await message.answer(
         texts("report-created", number=report.id, department=department,
               district=district.name.get(texts.lang) if district else "none",
-              hours=services.config.category(report.category).sla_hours,
-              due=local_time(report.due_at, services.config.city.timezone, texts.lang)),
+              hours=runtime.config.category(report.category).sla_hours,
+              due=local_time(report.due_at, runtime.config.city.timezone, texts.lang)),
         reply_markup=keyboards.main_menu(texts))
 
 
 async def on_follow(query: CallbackQuery, callback_data: ReportAction, state: FSMContext,
                     session: AsyncSession, resident: Resident, draft: ReportDraft,
-                    texts: Texts, services: Services) -> None:
+                    texts: Texts, runtime: Runtime) -> None:
     number = int(callback_data.value) if callback_data.value.isdigit() else 0
     nearby = [] if draft.latitude is None else await open_reports_nearby(
         session=session, category=draft.category, latitude=draft.latitude,
-        longitude=draft.longitude, radius_m=services.config.reports.duplicate_radius_m)
+        longitude=draft.longitude, radius_m=runtime.config.reports.duplicate_radius_m)
     if number not in {report.id for report, _ in nearby}:  # only a report it could offer
         await query.answer(texts("button-expired"), show_alert=True)
         return
@@ -485,9 +485,9 @@ async def on_follow(query: CallbackQuery, callback_data: ReportAction, state: FS
 
 
 async def on_not_duplicate(query: CallbackQuery, state: FSMContext, session: AsyncSession,
-                           draft: ReportDraft, texts: Texts, services: Services) -> None:
+                           draft: ReportDraft, texts: Texts, runtime: Runtime) -> None:
     await query.answer()
-    await file(query.message, draft, state, session, texts, services)
+    await file(query.message, draft, state, session, texts, runtime)
 
 
 # ---- anything else during the conversation --------------------------------------------------

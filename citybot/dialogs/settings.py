@@ -7,28 +7,28 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import LanguageChoice, SubscriptionAction
 from citybot.dialogs.filters import MenuButton
 from citybot.dialogs.keyboards import language_picker, main_menu
 from citybot.i18n import LANGUAGES, Texts
+from citybot.runtime import Runtime
 from citybot.storage.models import Resident
 from citybot.storage.residents import set_language
 
 
-def settings_markup(texts: Texts, services: Services) -> InlineKeyboardMarkup:
+def settings_markup(texts: Texts, runtime: Runtime) -> InlineKeyboardMarkup:
     """The languages, then the way to digests and announcements."""
-    languages = language_picker(services.translator).inline_keyboard
+    languages = language_picker(runtime.translator).inline_keyboard
     digests = InlineKeyboardButton(text=texts("settings-subscriptions"),
                                    callback_data=SubscriptionAction(action="show").pack())
     return InlineKeyboardMarkup(inline_keyboard=[*languages, [digests]])
 
 
-async def on_settings(message: Message, texts: Texts, services: Services) -> None:
+async def on_settings(message: Message, texts: Texts, runtime: Runtime) -> None:
     title = texts("settings-title", language=texts("language-name"))
     await message.answer(
         f"{title}\n\n{texts('settings-choose-language')}",
-        reply_markup=settings_markup(texts, services),
+        reply_markup=settings_markup(texts, runtime),
     )
 
 
@@ -37,10 +37,10 @@ async def on_language_chosen(
     callback_data: LanguageChoice,
     session: AsyncSession,
     resident: Resident,
-    services: Services,
+    runtime: Runtime,
 ) -> None:
     await set_language(session=session, resident=resident, language=callback_data.language)
-    texts = services.translator(callback_data.language)
+    texts = runtime.translator(callback_data.language)
     await query.answer()
     if query.message is not None:
         await query.message.answer(texts("settings-language-saved"), reply_markup=main_menu(texts))

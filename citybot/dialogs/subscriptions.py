@@ -10,9 +10,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import SubscriptionAction
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.storage import subscriptions
 from citybot.storage.models import Frequency, Resident, Subscription
 
@@ -29,11 +29,11 @@ def _mark(on: bool) -> str:
 
 # ---- what the panel says --------------------------------------------------------------------
 
-def panel_text(subscription: Subscription | None, texts: Texts, services: Services) -> str:
+def panel_text(subscription: Subscription | None, texts: Texts, runtime: Runtime) -> str:
     if subscription is None or not subscription.active:
         return "\n".join([texts("sub-title"), texts("sub-off")])
-    names = [services.config.city.district(d).name.get(texts.lang)
-             for d in subscription.districts if d in _district_ids(services)]
+    names = [runtime.config.city.district(d).name.get(texts.lang)
+             for d in subscription.districts if d in _district_ids(runtime)]
     topics = [texts(f"sub-topic-{t}") for t in TOPICS if getattr(subscription, t)]
     return "\n".join([
         texts("sub-title"),
@@ -59,9 +59,9 @@ def panel_markup(subscription: Subscription | None, texts: Texts) -> InlineKeybo
 
 
 def districts_markup(subscription: Subscription, texts: Texts,
-                     services: Services) -> InlineKeyboardMarkup:
+                     runtime: Runtime) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for district in services.config.city.districts:
+    for district in runtime.config.city.districts:
         chosen = district.id in subscription.districts
         _button(builder, f"{_mark(chosen)} {district.name.get(texts.lang)}", "district",
                 district.id)
@@ -92,16 +92,16 @@ def topics_markup(subscription: Subscription, texts: Texts) -> InlineKeyboardMar
     return builder.as_markup()
 
 
-def _district_ids(services: Services) -> set[str]:
-    return {d.id for d in services.config.city.districts}
+def _district_ids(runtime: Runtime) -> set[str]:
+    return {d.id for d in runtime.config.city.districts}
 
 
 # ---- commands -------------------------------------------------------------------------------
 
 async def on_subscribe(message: Message, session: AsyncSession, resident: Resident,
-                       texts: Texts, services: Services) -> None:
+                       texts: Texts, runtime: Runtime) -> None:
     subscription, new = await subscriptions.subscribe(session=session, resident_id=resident.id)
-    text = panel_text(subscription, texts, services)
+    text = panel_text(subscription, texts, runtime)
     if new:
         text = f"{texts('sub-done')}\n\n{text}"
     await message.answer(text, reply_markup=panel_markup(subscription, texts))
@@ -117,7 +117,7 @@ async def on_unsubscribe(message: Message, session: AsyncSession, resident: Resi
 
 async def on_panel_button(query: CallbackQuery, callback_data: SubscriptionAction,
                           session: AsyncSession, resident: Resident, texts: Texts,
-                          services: Services) -> None:
+                          runtime: Runtime) -> None:
     action, value = callback_data.action, callback_data.value
     subscription = await subscriptions.get_subscription(session=session,
                                                         resident_id=resident.id)
@@ -127,17 +127,17 @@ async def on_panel_button(query: CallbackQuery, callback_data: SubscriptionActio
         await subscriptions.unsubscribe(session=session, resident_id=resident.id)
     elif action == "show":
         await query.answer()
-        await query.message.answer(panel_text(subscription, texts, services),
+        await query.message.answer(panel_text(subscription, texts, runtime),
                                    reply_markup=panel_markup(subscription, texts))
         return
     elif subscription is None or not subscription.active:
         await query.answer(texts("sub-not-subscribed"), show_alert=True)
         return
     else:
-        change(subscription, action, value, services)
-    markup = _markup_for(action, subscription, texts, services)
+        change(subscription, action, value, runtime)
+    markup = _markup_for(action, subscription, texts, runtime)
     await query.answer(texts("sub-stopped") if action == "off" else None)
-    text = panel_text(subscription, texts, services)
+    text = panel_text(subscription, texts, runtime)
     if action in ("districts", "district", "city"):
         text = f"{text}\n\n{texts('sub-choose-districts')}"
     elif action in ("topics", "topic"):
@@ -148,9 +148,9 @@ async def on_panel_button(query: CallbackQuery, callback_data: SubscriptionActio
         await query.message.edit_text(text, reply_markup=markup)
 
 
-def change(subscription: Subscription, action: str, value: str, services: Services) -> None:
+def change(subscription: Subscription, action: str, value: str, runtime: Runtime) -> None:
     """Apply one button of the panel (unknown values are ignored: old or forged buttons)."""
-    if action == "district" and value in _district_ids(services):
+    if action == "district" and value in _district_ids(runtime):
         chosen = set(subscription.districts) ^ {value}
         subscription.districts = sorted(chosen)
     elif action == "city":
@@ -165,11 +165,11 @@ def change(subscription: Subscription, action: str, value: str, services: Servic
 
 
 def _markup_for(action: str, subscription: Subscription | None, texts: Texts,
-                services: Services) -> InlineKeyboardMarkup:
+                runtime: Runtime) -> InlineKeyboardMarkup:
     if subscription is None or not subscription.active:
         return panel_markup(subscription, texts)
     if action in ("districts", "district", "city"):
-        return districts_markup(subscription, texts, services)
+        return districts_markup(subscription, texts, runtime)
     if action in ("topics", "topic"):
         return topics_markup(subscription, texts)
     if action == "frequency":

@@ -23,7 +23,7 @@ from citybot.nlu.service import NLUService, build_nlu
 
 
 def parse(text: str, lang: str | None = None) -> Parse:
-    """Parse with the default engine (loaded on first use). Services should hold an `Engine`
+    """Parse with the default engine (loaded on first use). Runtime should hold an `Engine`
     from `load_engine()` or use `build_nlu()` instead."""
     return default_engine().parse(text, lang)
 

@@ -27,8 +27,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig, Digest
-from citybot.context import Services
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import digests
 from citybot.services.digests import Period, ResidentDigest, split_message
 from citybot.storage import broadcasts as runs
@@ -96,12 +96,12 @@ def digest_period(config: CityConfig, digest: Digest, now: datetime) -> Period:
 
 # ---- digests --------------------------------------------------------------------------------
 
-async def open_digest_run(services: Services, digest: Digest, *, now: datetime,
+async def open_digest_run(runtime: Runtime, digest: Digest, *, now: datetime,
                           force: bool = False) -> tuple[Broadcast, str]:
     """The run of this period: the unfinished one (resumed), the finished one (already_sent),
     or a new one (started; with force, even when this period was sent)."""
-    period = digest_period(services.config, digest, now)
-    async with services.sessions() as session:
+    period = digest_period(runtime.config, digest, now)
+    async with runtime.sessions() as session:
         latest = await runs.latest_run(session=session, name=digest.name, period=period.key)
         if latest is not None and latest.state in UNFINISHED:
             return latest, "resumed"
@@ -119,13 +119,13 @@ async def open_digest_run(services: Services, digest: Digest, *, now: datetime,
     return created, "started"
 
 
-async def run_digest(services: Services, name: str, *, now: datetime | None = None,
+async def run_digest(runtime: Runtime, name: str, *, now: datetime | None = None,
                      force: bool = False, progress: Progress | None = None,
                      wait_summary: bool = False) -> Summary:
     """The scheduled job and `citybot digest run NAME`: this period's digest to everyone not
     yet served, then the summary."""
-    digest = find_digest(services.config, name)
-    broadcast, status = await open_digest_run(services, digest, now=now or utcnow(),
+    digest = find_digest(runtime.config, name)
+    broadcast, status = await open_digest_run(runtime, digest, now=now or utcnow(),
                                               force=force)
     if status == "already_sent":
         log.info("digest already sent name=%s period=%s (force to send again)", name,
@@ -134,17 +134,17 @@ async def run_digest(services: Services, name: str, *, now: datetime | None = No
     if status == "resumed":
         log.info("digest run resumed name=%s period=%s id=%s", name, broadcast.period,
                  broadcast.id)
-    return await run(services, broadcast, progress=progress, wait_summary=wait_summary)
+    return await run(runtime, broadcast, progress=progress, wait_summary=wait_summary)
 
 
-async def _digest_recipients(services: Services, session: AsyncSession, broadcast: Broadcast,
+async def _digest_recipients(runtime: Runtime, session: AsyncSession, broadcast: Broadcast,
                              digest: Digest, counts: dict[str, int]) -> AsyncIterator[Recipient]:
-    config = services.config
+    config = runtime.config
     period = _stored_period(config, digest, broadcast)
     now = utcnow()
     if digest.for_residents:
         news = await digests.city_news(session=session, period=period, digest=digest)
-        renderer = ResidentDigest(config=config, translator=services.translator, digest=digest,
+        renderer = ResidentDigest(config=config, translator=runtime.translator, digest=digest,
                                   period=period, news=news)
         paid = {"allow_paid_broadcast": True} if config.broadcast.paid else {}
         audience = await digest_audience(session=session, frequency=digest.frequency)
@@ -158,7 +158,7 @@ async def _digest_recipients(services: Services, session: AsyncSession, broadcas
         return
     departments = [d.id for d in config.departments] if digest.audience == "staff" \
         else [digest.audience]
-    texts = services.translator(config.city.default_language)
+    texts = runtime.translator(config.city.default_language)
     for department in departments:
         messages = await digests.staff_digest(session=session, config=config, texts=texts,
                                               digest=digest, period=period,
@@ -166,7 +166,7 @@ async def _digest_recipients(services: Services, session: AsyncSession, broadcas
         if not messages:
             counts["skipped"] += 1
             continue
-        yield Recipient(key=f"d:{department}", chat_id=services.staff_chat_id,
+        yield Recipient(key=f"d:{department}", chat_id=runtime.staff_chat_id,
                         kind="staff_digest",
                         payloads=[{"text": text, "department": department} for text in messages])
 
@@ -215,16 +215,16 @@ def announcement_text(broadcast: Broadcast, config: CityConfig, texts: Texts) ->
                           texts("announce-footer")])
 
 
-async def _announcement_recipients(services: Services, session: AsyncSession,
+async def _announcement_recipients(runtime: Runtime, session: AsyncSession,
                                    broadcast: Broadcast) -> AsyncIterator[Recipient]:
-    paid = {"allow_paid_broadcast": True} if services.config.broadcast.paid else {}
+    paid = {"allow_paid_broadcast": True} if runtime.config.broadcast.paid else {}
     rendered: dict[str, list[str]] = {}
     audience = await announcement_audience(session=session, **_audience(broadcast))
     for resident, _ in audience:
-        lang = services.translator(resident.language).lang
+        lang = runtime.translator(resident.language).lang
         if lang not in rendered:
-            rendered[lang] = announcement_text(broadcast, services.config,
-                                               services.translator(lang))
+            rendered[lang] = announcement_text(broadcast, runtime.config,
+                                               runtime.translator(lang))
         yield Recipient(key=f"r{resident.id}", chat_id=resident.telegram_id,
                         kind="announcement",
                         payloads=[{"text": text, **paid} for text in rendered[lang]])
@@ -244,11 +244,11 @@ async def cancel_announcement(*, session: AsyncSession, broadcast_id: int) -> bo
                            finished_at=utcnow())
 
 
-async def run_by_id(services: Services, broadcast_id: int, *, progress: Progress | None = None,
+async def run_by_id(runtime: Runtime, broadcast_id: int, *, progress: Progress | None = None,
                     wait_summary: bool = False) -> Summary:
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         broadcast = await session.get(Broadcast, broadcast_id)
-    return await run(services, broadcast, progress=progress, wait_summary=wait_summary)
+    return await run(runtime, broadcast, progress=progress, wait_summary=wait_summary)
 
 
 # ---- one run, whatever it sends -------------------------------------------------------------
@@ -260,37 +260,37 @@ def _dedupe_prefix(broadcast: Broadcast) -> str:
     return f"announce:{broadcast.id}"
 
 
-async def run(services: Services, broadcast: Broadcast, *, progress: Progress | None = None,
+async def run(runtime: Runtime, broadcast: Broadcast, *, progress: Progress | None = None,
               wait_summary: bool = False) -> Summary:
     """Queue what is missing, wait until the courier has recorded every delivery, finish."""
-    if broadcast.id in services.broadcasts_running:
+    if broadcast.id in runtime.broadcasts_running:
         return Summary(broadcast=broadcast, status="running_elsewhere")
-    services.broadcasts_running.add(broadcast.id)
+    runtime.broadcasts_running.add(broadcast.id)
     try:
         if broadcast.state == BroadcastState.preparing:
-            await prepare(services, broadcast)
-        services.wake_courier()
-        states = await wait_delivered(services, broadcast, progress)
-        summary = await finish(services, broadcast, states)
+            await prepare(runtime, broadcast)
+        runtime.wake_courier()
+        states = await wait_delivered(runtime, broadcast, progress)
+        summary = await finish(runtime, broadcast, states)
         if wait_summary:
-            await _wait_summary(services, broadcast.id)
+            await _wait_summary(runtime, broadcast.id)
         return summary
     finally:
-        services.broadcasts_running.discard(broadcast.id)
+        runtime.broadcasts_running.discard(broadcast.id)
 
 
-async def prepare(services: Services, broadcast: Broadcast) -> None:
+async def prepare(runtime: Runtime, broadcast: Broadcast) -> None:
     """Queue every recipient's deliveries, CHUNK recipients a transaction, skipping what an
     earlier attempt queued; then the run is sending."""
     counts = {"recipients": 0, "messages": 0, "skipped": 0}
     prefix = _dedupe_prefix(broadcast)
     started = time.monotonic()
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         if broadcast.kind == "digest":
-            digest = find_digest(services.config, broadcast.name)
-            recipients = _digest_recipients(services, session, broadcast, digest, counts)
+            digest = find_digest(runtime.config, broadcast.name)
+            recipients = _digest_recipients(runtime, session, broadcast, digest, counts)
         else:
-            recipients = _announcement_recipients(services, session, broadcast)
+            recipients = _announcement_recipients(runtime, session, broadcast)
         chunk: list[Recipient] = []
         async for recipient in recipients:
             counts["recipients"] += 1
@@ -298,7 +298,7 @@ async def prepare(services: Services, broadcast: Broadcast) -> None:
             chunk.append(recipient)
             if len(chunk) >= CHUNK:
                 await _queue(session, broadcast, prefix, chunk)
-                services.wake_courier()
+                runtime.wake_courier()
                 chunk = []
         await _queue(session, broadcast, prefix, chunk)
         await runs.mark(session=session, broadcast_id=broadcast.id, state=BroadcastState.sending,
@@ -323,12 +323,12 @@ async def _queue(session: AsyncSession, broadcast: Broadcast, prefix: str,
     await session.commit()
 
 
-async def wait_delivered(services: Services, broadcast: Broadcast,
+async def wait_delivered(runtime: Runtime, broadcast: Broadcast,
                          progress: Progress | None = None) -> dict[str, int]:
     """Until the courier has recorded every delivery of the run (sent, or given up on)."""
     logged = started = time.monotonic()
     while True:
-        async with services.sessions() as session:
+        async with runtime.sessions() as session:
             states = await runs.delivery_states(session=session, broadcast_id=broadcast.id)
         total = sum(states.values())
         left = sum(states.get(state, 0) for state in IN_FLIGHT)
@@ -346,9 +346,9 @@ async def wait_delivered(services: Services, broadcast: Broadcast,
         await asyncio.sleep(POLL_SECONDS)
 
 
-async def finish(services: Services, broadcast: Broadcast, states: dict[str, int]) -> Summary:
+async def finish(runtime: Runtime, broadcast: Broadcast, states: dict[str, int]) -> Summary:
     """The run is done: the summary goes to the staff group (once, whoever finishes it)."""
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         summary = Summary(
             broadcast=broadcast, status="sent", states=states,
             blocked=await runs.recipients_in_state(session=session, broadcast_id=broadcast.id,
@@ -363,8 +363,8 @@ async def finish(services: Services, broadcast: Broadcast, states: dict[str, int
                            state=BroadcastState.done, before=[BroadcastState.sending],
                            finished_at=finished):
             await outbox.enqueue(session=session, kind="broadcast_summary",
-                                 chat_id=services.staff_chat_id,
-                                 payload={"text": summary_text(services, stored, summary)},
+                                 chat_id=runtime.staff_chat_id,
+                                 payload={"text": summary_text(runtime, stored, summary)},
                                  dedupe_key=f"summary:{broadcast.id}")
             log.info("broadcast done id=%s name=%s delivered=%s blocked=%s failed=%s "
                      "skipped_empty=%s seconds=%.1f", broadcast.id, broadcast.name,
@@ -372,19 +372,19 @@ async def finish(services: Services, broadcast: Broadcast, states: dict[str, int
                      summary.seconds)
         await session.commit()
     broadcast.state = BroadcastState.done
-    services.wake_courier()
+    runtime.wake_courier()
     return summary
 
 
-def summary_text(services: Services, broadcast: Broadcast, summary: Summary) -> str:
-    texts = services.translator(services.config.city.default_language)
+def summary_text(runtime: Runtime, broadcast: Broadcast, summary: Summary) -> str:
+    texts = runtime.translator(runtime.config.city.default_language)
     minutes, seconds = divmod(round(summary.seconds), 60)
     if broadcast.kind == "digest":
         period = broadcast.period
-        if any(d.name == broadcast.name for d in services.config.digests):
-            digest = find_digest(services.config, broadcast.name)
-            period = digests.period_text(_stored_period(services.config, digest, broadcast),
-                                         services.config.city.timezone, texts.lang)
+        if any(d.name == broadcast.name for d in runtime.config.digests):
+            digest = find_digest(runtime.config, broadcast.name)
+            period = digests.period_text(_stored_period(runtime.config, digest, broadcast),
+                                         runtime.config.city.timezone, texts.lang)
         title = texts("summary-digest", name=broadcast.name, period=period)
     else:
         title = texts("summary-announcement", author=broadcast.created_by or "—")
@@ -400,10 +400,10 @@ def summary_text(services: Services, broadcast: Broadcast, summary: Summary) -> 
     return "\n".join(lines)
 
 
-async def _wait_summary(services: Services, broadcast_id: int) -> None:
+async def _wait_summary(runtime: Runtime, broadcast_id: int) -> None:
     deadline = time.monotonic() + SUMMARY_WAIT
     while time.monotonic() < deadline:
-        async with services.sessions() as session:
+        async with runtime.sessions() as session:
             state = (await session.exec(select(OutboxMessage.state).where(
                 OutboxMessage.dedupe_key == f"summary:{broadcast_id}"))).first()
         if state is None or state not in IN_FLIGHT:
@@ -414,22 +414,22 @@ async def _wait_summary(services: Services, broadcast_id: int) -> None:
 
 # ---- after a crash --------------------------------------------------------------------------
 
-async def resume_unfinished(services: Services) -> int:
+async def resume_unfinished(runtime: Runtime) -> int:
     """Runs left unfinished by a stopped process are taken up again (in the background);
     returns how many."""
     now = utcnow()
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         left = await runs.unfinished(session=session)
     resumed = 0
     for broadcast in left:
-        if broadcast.id in services.broadcasts_running:
+        if broadcast.id in runtime.broadcasts_running:
             continue
         if broadcast.state == BroadcastState.preparing and \
                 now - (broadcast.started_at or broadcast.created_at) < STALE_PREPARING:
             continue  # being prepared by another command right now
         if broadcast.kind == "digest" and broadcast.state == BroadcastState.preparing and \
-                broadcast.name not in {d.name for d in services.config.digests}:
-            async with services.sessions() as session:
+                broadcast.name not in {d.name for d in runtime.config.digests}:
+            async with runtime.sessions() as session:
                 await runs.mark(session=session, broadcast_id=broadcast.id,
                                 state=BroadcastState.cancelled,
                                 before=[BroadcastState.preparing], finished_at=now)
@@ -437,6 +437,6 @@ async def resume_unfinished(services: Services) -> int:
             continue
         log.info("resuming broadcast id=%s name=%s state=%s", broadcast.id, broadcast.name,
                  broadcast.state)
-        services.spawn(run(services, broadcast))
+        runtime.spawn(run(runtime, broadcast))
         resumed += 1
     return resumed

@@ -9,7 +9,7 @@ import html
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
+from citybot.runtime import Runtime
 from citybot.services import notify, relay
 from citybot.services.workflow import Actor
 from citybot.storage.models import Handoff, HandoffMessage, HandoffStatus, Resident, utcnow
@@ -26,7 +26,7 @@ async def latest_handoff(*, session: AsyncSession, resident_id: int) -> Handoff 
     return (await session.exec(query.order_by(col(Handoff.id).desc()))).first()
 
 
-async def start(*, session: AsyncSession, services: Services, resident: Resident,
+async def start(*, session: AsyncSession, runtime: Runtime, resident: Resident,
                 first_text: str | None) -> tuple[Handoff, bool]:
     """The resident's open conversation, or a new one announced in the helpdesk topic;
     (handoff, True when it is new)."""
@@ -37,7 +37,7 @@ async def start(*, session: AsyncSession, services: Services, resident: Resident
                           first_text=(first_text or "").strip()[:1000] or None)
         session.add(handoff)
         await session.flush()
-        await notify.post_to_helpdesk(session=session, services=services, handoff=handoff,
+        await notify.post_to_helpdesk(session=session, runtime=runtime, handoff=handoff,
                                       text="", header=True, dedupe_key=f"handoff:{handoff.id}")
     relay.open_conversation(session, resident, "handoff", handoff.id,
                             relay.HANDOFF_CONVERSATION)
@@ -45,16 +45,16 @@ async def start(*, session: AsyncSession, services: Services, resident: Resident
     return handoff, new
 
 
-async def from_resident(*, session: AsyncSession, services: Services, handoff: Handoff,
+async def from_resident(*, session: AsyncSession, runtime: Runtime, handoff: Handoff,
                         resident: Resident, text: str, photo: str | None, chat_id: int,
                         message_id: int) -> None:
     session.add(HandoffMessage(handoff_id=handoff.id, author="resident", text=text or None,
                                file_id=photo, actor_telegram_id=resident.telegram_id,
                                chat_id=chat_id, message_id=message_id))
-    texts = notify.staff_texts(services)
+    texts = notify.staff_texts(runtime)
     for number, piece in enumerate(relay.escaped_pieces(text) if text else [""]):
         await notify.post_to_helpdesk(
-            session=session, services=services, handoff=handoff,
+            session=session, runtime=runtime, handoff=handoff,
             text=texts("helpdesk-resident-says", number=str(handoff.id), text=piece),
             photo=photo if number == 0 else None,
             dedupe_key=f"handoff-relay:{chat_id}:{message_id}:{number}")
@@ -63,15 +63,15 @@ async def from_resident(*, session: AsyncSession, services: Services, handoff: H
     await session.flush()
 
 
-async def from_staff(*, session: AsyncSession, services: Services, handoff: Handoff,
+async def from_staff(*, session: AsyncSession, runtime: Runtime, handoff: Handoff,
                      text: str, photo: str | None, actor: Actor, chat_id: int,
                      message_id: int) -> Resident:
     resident = await session.get(Resident, handoff.resident_id)
     session.add(HandoffMessage(handoff_id=handoff.id, author="staff", text=text or None,
                                file_id=photo, actor_telegram_id=actor.telegram_id,
                                actor_name=actor.name, chat_id=chat_id, message_id=message_id))
-    texts = services.translator(resident.language)
-    if services.config.staff.show_official_names and actor.name:
+    texts = runtime.translator(resident.language)
+    if runtime.config.staff.show_official_names and actor.name:
         header = texts("handoff-staff-named", name=actor.name)
     else:
         header = texts("handoff-staff")
@@ -88,7 +88,7 @@ async def from_staff(*, session: AsyncSession, services: Services, handoff: Hand
     return resident
 
 
-async def close(*, session: AsyncSession, services: Services, handoff: Handoff,
+async def close(*, session: AsyncSession, runtime: Runtime, handoff: Handoff,
                 by: Actor) -> Resident | None:
     """Close the conversation; the resident is told when staff closed it. None when it was
     closed already."""
@@ -101,17 +101,17 @@ async def close(*, session: AsyncSession, services: Services, handoff: Handoff,
     session.add(handoff)
     resident = await session.get(Resident, handoff.resident_id)
     relay.close_conversation(session, resident, "handoff", handoff.id)
-    texts = notify.staff_texts(services)
+    texts = notify.staff_texts(runtime)
     if by.kind == "staff":
-        resident_texts = services.translator(resident.language)
+        resident_texts = runtime.translator(resident.language)
         await notify.tell_resident(session=session, resident=resident,
                                    text=resident_texts("handoff-closed-by-staff"),
                                    kind="handoff_reply", dedupe_key=f"handoff-closed:{handoff.id}")
     else:
         text = texts("helpdesk-ended-by-resident", number=str(handoff.id))
-        await notify.post_to_helpdesk(session=session, services=services, handoff=handoff,
+        await notify.post_to_helpdesk(session=session, runtime=runtime, handoff=handoff,
                                       text=text, dedupe_key=f"handoff-ended:{handoff.id}")
-    await notify.post_to_helpdesk(session=session, services=services, handoff=handoff, text="",
+    await notify.post_to_helpdesk(session=session, runtime=runtime, handoff=handoff, text="",
                                   header=True, dedupe_key=f"handoff-header:{handoff.id}:closed")
     await session.flush()
     return resident

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services.workflow import Change
 from citybot.storage import outbox
 from citybot.storage.models import (
@@ -43,13 +43,13 @@ CAPTION_LIMIT = 1000  # of a caption (Telegram's limit is 1024)
 ReporterMarkup = Callable[[Texts, Report], dict[str, Any] | None]
 
 
-def staff_texts(services: Services) -> Texts:
+def staff_texts(runtime: Runtime) -> Texts:
     """What is posted into the staff group speaks the city's language."""
-    return services.translator(services.config.city.default_language)
+    return runtime.translator(runtime.config.city.default_language)
 
 
-def department_name(services: Services, report: Report, texts: Texts) -> str:
-    return services.config.department(report.department).name.get(texts.lang)
+def department_name(runtime: Runtime, report: Report, texts: Texts) -> str:
+    return runtime.config.department(report.department).name.get(texts.lang)
 
 
 def message_payload(text: str, photo: str | None = None,
@@ -79,23 +79,23 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 # ---- the staff group ------------------------------------------------------------------------
 
-async def refresh_card(*, session: AsyncSession, services: Services, report: Report) -> None:
+async def refresh_card(*, session: AsyncSession, runtime: Runtime, report: Report) -> None:
     """Re-draw the card in place (status, assignee, last action); drawn from the database when
     sent, so several refreshes in a row show the latest state."""
     await outbox.enqueue(session=session, kind="card_edit", method="editMessageText",
-                         chat_id=report.card_chat_id or services.staff_chat_id,
+                         chat_id=report.card_chat_id or runtime.staff_chat_id,
                          payload={"report_id": report.id}, report_id=report.id)
 
 
-async def post_card(*, session: AsyncSession, services: Services, report: Report,
+async def post_card(*, session: AsyncSession, runtime: Runtime, report: Report,
                     key: str) -> None:
     """A new card for the report (after it moved to another department's queue)."""
-    await outbox.enqueue(session=session, kind="card", chat_id=services.staff_chat_id,
+    await outbox.enqueue(session=session, kind="card", chat_id=runtime.staff_chat_id,
                          payload={"report_id": report.id}, dedupe_key=f"card:{report.id}:{key}",
                          report_id=report.id)
 
 
-async def post_to_thread(*, session: AsyncSession, services: Services, report: Report, text: str,
+async def post_to_thread(*, session: AsyncSession, runtime: Runtime, report: Report, text: str,
                          photo: str | None = None, resident_id: int | None = None,
                          dedupe_key: str | None = None) -> None:
     """A notice under the card, in the thread where the card stands when it is sent."""
@@ -104,18 +104,18 @@ async def post_to_thread(*, session: AsyncSession, services: Services, report: R
         payload["photo"] = photo
     if resident_id is not None:
         payload["resident_id"] = resident_id  # a staff reply to this notice goes to them
-    await outbox.enqueue(session=session, kind="thread", chat_id=services.staff_chat_id,
+    await outbox.enqueue(session=session, kind="thread", chat_id=runtime.staff_chat_id,
                          payload=payload, report_id=report.id, dedupe_key=dedupe_key)
 
 
-async def post_to_helpdesk(*, session: AsyncSession, services: Services, handoff: Handoff,
+async def post_to_helpdesk(*, session: AsyncSession, runtime: Runtime, handoff: Handoff,
                            text: str, photo: str | None = None, header: bool = False,
                            dedupe_key: str | None = None) -> None:
     """A message in the helpdesk topic, under the conversation's header card."""
     payload: dict[str, Any] = {"handoff_id": handoff.id, "text": text, "header": header}
     if photo:
         payload["photo"] = photo
-    await outbox.enqueue(session=session, kind="helpdesk", chat_id=services.staff_chat_id,
+    await outbox.enqueue(session=session, kind="helpdesk", chat_id=runtime.staff_chat_id,
                          payload=payload, dedupe_key=dedupe_key)
 
 
@@ -140,10 +140,10 @@ async def tell_resident(*, session: AsyncSession, resident: Resident, text: str,
                              dedupe_key=f"{dedupe_key}:{number}" if dedupe_key else None)
 
 
-def status_text(change: Change, texts: Texts, services: Services) -> str:
+def status_text(change: Change, texts: Texts, runtime: Runtime) -> str:
     """What a follower reads about a change, in their language."""
     report, event = change.report, change.event
-    department = department_name(services, report, texts)
+    department = department_name(runtime, report, texts)
     if event.kind == "reassigned":
         return texts("notify-reassigned", number=str(report.id), department=department)
     if report.status == ReportStatus.duplicate:
@@ -160,21 +160,21 @@ def status_text(change: Change, texts: Texts, services: Services) -> str:
     return text
 
 
-async def status_changed(*, session: AsyncSession, services: Services, change: Change,
+async def status_changed(*, session: AsyncSession, runtime: Runtime, change: Change,
                          reporter_markup: ReporterMarkup | None = None,
                          skip_resident: int | None = None) -> int:
     """Tell every follower (but the one who made the change) and re-draw the card; returns how
     many residents were told."""
     report, event = change.report, change.event
-    await refresh_card(session=session, services=services, report=report)
+    await refresh_card(session=session, runtime=runtime, report=report)
     if event.kind == EventKind.assigned:
         return 0  # a colleague took it over: the card shows it, residents need not hear
     told = 0
     for resident in await followers_of(session=session, report_id=report.id):
         if resident.id == skip_resident:
             continue
-        texts = services.translator(resident.language)
-        text = status_text(change, texts, services)
+        texts = runtime.translator(resident.language)
+        text = status_text(change, texts, runtime)
         markup = None
         if resident.id == report.reporter_id and reporter_markup is not None:
             markup = reporter_markup(texts, report)
@@ -182,7 +182,7 @@ async def status_changed(*, session: AsyncSession, services: Services, change: C
                 text += "\n\n" + texts("notify-ask-fixed")
             elif markup and report.status == ReportStatus.rejected:
                 text += "\n\n" + texts("notify-can-reopen",
-                                       days=services.config.reports.reopen_days)
+                                       days=runtime.config.reports.reopen_days)
         await tell_resident(session=session, resident=resident, text=text, report=report,
                             photo=event.file_id, markup=markup,
                             dedupe_key=f"status:{event.id}:{resident.id}")
@@ -190,44 +190,44 @@ async def status_changed(*, session: AsyncSession, services: Services, change: C
     return told
 
 
-async def merged(*, session: AsyncSession, services: Services, change: Change) -> None:
+async def merged(*, session: AsyncSession, runtime: Runtime, change: Change) -> None:
     """A duplicate's card is closed and its followers hear about it (status_changed); the
     original's thread learns who joined."""
     original = change.original
-    texts = staff_texts(services)
-    await post_to_thread(session=session, services=services, report=original,
+    texts = staff_texts(runtime)
+    await post_to_thread(session=session, runtime=runtime, report=original,
                          text=texts("thread-merged", number=str(original.id),
                                     duplicate=str(change.report.id),
                                     count=len(change.new_followers)),
                          dedupe_key=f"merged:{change.event.id}")
-    await refresh_card(session=session, services=services, report=original)
+    await refresh_card(session=session, runtime=runtime, report=original)
 
 
-async def moved(*, session: AsyncSession, services: Services, change: Change) -> None:
+async def moved(*, session: AsyncSession, runtime: Runtime, change: Change) -> None:
     """Reassigned: the old card says where the report went, a new card opens in the new queue."""
     report = change.report
-    texts = staff_texts(services)
+    texts = staff_texts(runtime)
     if change.old_card is not None:
         chat_id, message_id = change.old_card
         text = texts("card-moved", number=str(report.id),
-                     department=department_name(services, report, texts))
+                     department=department_name(runtime, report, texts))
         await outbox.enqueue(session=session, kind="card_moved", method="editMessageText",
                              chat_id=chat_id, payload={"message_id": message_id, "text": text},
                              report_id=report.id)
-    await post_card(session=session, services=services, report=report, key=str(change.event.id))
+    await post_card(session=session, runtime=runtime, report=report, key=str(change.event.id))
 
 
-async def undeliverable(services: Services, session: AsyncSession, message: OutboxMessage) -> None:
+async def undeliverable(runtime: Runtime, session: AsyncSession, message: OutboxMessage) -> None:
     """Telegram answered 403 to a message for a resident: say so where staff will see it."""
-    if message.chat_id == services.staff_chat_id or message.kind in ("card", "thread", "helpdesk"):
+    if message.chat_id == runtime.staff_chat_id or message.kind in ("card", "thread", "helpdesk"):
         return
-    texts = staff_texts(services)
+    texts = staff_texts(runtime)
     resident = await get_resident(session=session, telegram_id=message.chat_id)
     if message.report_id is not None:
         report = await session.get(Report, message.report_id)
         who = "reporter" if resident is not None and resident.id == report.reporter_id \
             else "follower"
-        await post_to_thread(session=session, services=services, report=report,
+        await post_to_thread(session=session, runtime=runtime, report=report,
                              text=texts("thread-undeliverable", number=str(report.id), who=who),
                              dedupe_key=f"undeliverable:{message.id}")
     elif message.kind == "handoff_reply" and resident is not None:
@@ -235,18 +235,18 @@ async def undeliverable(services: Services, session: AsyncSession, message: Outb
 
         handoff = await latest_handoff(session=session, resident_id=resident.id)
         if handoff is not None:
-            await post_to_helpdesk(session=session, services=services, handoff=handoff,
+            await post_to_helpdesk(session=session, runtime=runtime, handoff=handoff,
                                    text=texts("helpdesk-undeliverable", number=str(handoff.id)),
                                    dedupe_key=f"undeliverable:{message.id}")
 
 
 # ---- SLA ------------------------------------------------------------------------------------
 
-async def remind_overdue(services: Services, now: datetime | None = None) -> int:
+async def remind_overdue(runtime: Runtime, now: datetime | None = None) -> int:
     """Once per report and due time: flag the card and post a reminder in its thread."""
     now = now or utcnow()
-    texts = staff_texts(services)
-    async with services.sessions() as session:
+    texts = staff_texts(runtime)
+    async with runtime.sessions() as session:
         reports = await overdue_reports(session=session, now=now)
         for report in reports:
             report.sla_reminded_at = now
@@ -254,14 +254,14 @@ async def remind_overdue(services: Services, now: datetime | None = None) -> int
             assignee = texts("thread-sla-assignee", name=report.assignee_name) \
                 if report.assignee_name else texts("thread-sla-nobody")
             text = texts("thread-sla", number=str(report.id),
-                         due=local_time(report.due_at, services.config.city.timezone,
+                         due=local_time(report.due_at, runtime.config.city.timezone,
                                         texts.lang),
                          status=texts(f"status-{report.status}"), assignee=assignee)
-            await post_to_thread(session=session, services=services, report=report, text=text,
+            await post_to_thread(session=session, runtime=runtime, report=report, text=text,
                                  dedupe_key=f"sla:{report.id}:{int(report.due_at.timestamp())}")
-            await refresh_card(session=session, services=services, report=report)
+            await refresh_card(session=session, runtime=runtime, report=report)
         await session.commit()
     if reports:
         log.info("overdue reminders queued count=%s", len(reports))
-        services.wake_courier()
+        runtime.wake_courier()
     return len(reports)

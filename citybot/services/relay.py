@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import notify
 from citybot.services.workflow import Actor
 from citybot.storage.models import (
@@ -141,16 +141,16 @@ def escaped_pieces(text: str, limit: int = PIECE_LIMIT) -> list[str]:
     return pieces
 
 
-def staff_header(texts: Texts, services: Services, report: Report, actor: Actor) -> str:
+def staff_header(texts: Texts, runtime: Runtime, report: Report, actor: Actor) -> str:
     """ "💬 #n · Department" (with the official's first name when the city shows them)."""
-    department = html.escape(notify.department_name(services, report, texts), quote=False)
+    department = html.escape(notify.department_name(runtime, report, texts), quote=False)
     header = f"💬 <b>#{report.id} · {department}</b>"
-    if services.config.staff.show_official_names and actor.name:
+    if runtime.config.staff.show_official_names and actor.name:
         header += f" ({html.escape(actor.name, quote=False)})"
     return header
 
 
-async def to_resident(*, session: AsyncSession, services: Services, report: Report,
+async def to_resident(*, session: AsyncSession, runtime: Runtime, report: Report,
                       resident: Resident, text: str, photo: str | None, actor: Actor,
                       chat_id: int, message_id: int) -> ReportEvent:
     """An official's reply on the card reaches the resident as "#n · Department: text"."""
@@ -159,8 +159,8 @@ async def to_resident(*, session: AsyncSession, services: Services, report: Repo
                         actor_name=actor.name, chat_id=chat_id, message_id=message_id,
                         from_status=report.status, to_status=report.status)
     session.add(event)
-    texts = services.translator(resident.language)
-    header = staff_header(texts, services, report, actor)
+    texts = runtime.translator(resident.language)
+    header = staff_header(texts, runtime, report, actor)
     pieces = escaped_pieces(text) if text else [""]
     for number, piece in enumerate(pieces):
         body = html.escape(piece, quote=False)
@@ -177,7 +177,7 @@ async def to_resident(*, session: AsyncSession, services: Services, report: Repo
     return event
 
 
-async def to_staff(*, session: AsyncSession, services: Services, report: Report,
+async def to_staff(*, session: AsyncSession, runtime: Runtime, report: Report,
                    resident: Resident, text: str, photo: str | None, chat_id: int,
                    message_id: int) -> ReportEvent:
     """A resident's answer goes back under the card, marked as the reporter's or a follower's."""
@@ -187,13 +187,13 @@ async def to_staff(*, session: AsyncSession, services: Services, report: Report,
                         message_id=message_id, from_status=report.status,
                         to_status=report.status)
     session.add(event)
-    texts = notify.staff_texts(services)
+    texts = notify.staff_texts(runtime)
     who = "reporter" if resident.id == report.reporter_id else "follower"
     pieces = escaped_pieces(text) if text else [""]
     for number, piece in enumerate(pieces):
         body = texts("thread-resident-says", number=str(report.id), who=who, text=piece)
         await notify.post_to_thread(
-            session=session, services=services, report=report, text=body,
+            session=session, runtime=runtime, report=report, text=body,
             photo=photo if number == 0 else None, resident_id=resident.id,
             dedupe_key=f"relay:{chat_id}:{message_id}:{number}")
     open_conversation(session, resident, "report", report.id, REPORT_CONVERSATION)

@@ -67,7 +67,7 @@ async def test_with_redis_a_flood_is_told_to_slow_down_once(
     async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
                            config=city_config, staff_chat_id=staff_group.id,
                            redis_url=url) as citybot:
-        limit = citybot.services.config.reports.max_messages_per_minute
+        limit = citybot.runtime.config.reports.max_messages_per_minute
         anna = emulator.add_user("Anna")
         await citybot.dispatcher.storage.redis.delete(f"citybot:flood:{anna.id}",
                                                       f"citybot:flood:{anna.id}:told")

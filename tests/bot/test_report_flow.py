@@ -80,13 +80,13 @@ async def test_english_resident_reports_a_pothole_with_location_and_photo(
                                             predicate=lambda m: "photo" in m)
     assert album["reply_to_message"]["message_id"] == card["message_id"]
 
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         report = (await session.exec(select(Report))).one()
         assert report.category == "roads" and report.department == "roads"
         assert report.district == "central" and report.due_at > report.created_at
         assert report.card_message_id == card["message_id"]
-    assert await count_rows(citybot.services, ReportPhoto) == 1
-    assert await count_rows(citybot.services, ReportDraft) == 0
+    assert await count_rows(citybot.runtime, ReportPhoto) == 1
+    assert await count_rows(citybot.runtime, ReportDraft) == 0
 
 
 async def test_russian_resident_types_an_address(emulator, citybot, staff_group) -> None:
@@ -161,7 +161,7 @@ async def test_a_double_tap_on_send_files_one_report(emulator, citybot, staff_gr
     texts = {first["text"].split("\n")[0], second["text"].split("\n")[0]}
     assert any("registered as #1" in t for t in texts)
     assert any("already sent as #1" in t for t in texts)
-    assert await count_rows(citybot.services, Report) == 1
+    assert await count_rows(citybot.runtime, Report) == 1
     await emulator.wait_for_message(staff_group, contains="#1")
     await emulator.assert_no_message(staff_group, within=0.5)  # one card
 
@@ -182,8 +182,8 @@ async def test_a_nearby_open_report_is_offered_and_followed(emulator, citybot, s
     emulator.click_button(ivan, offer, "👍 Да, следить за #1")
     following = await reply(emulator, ivan)
     assert "следите за" in following["text"] and "#1" in following["text"]
-    assert await count_rows(citybot.services, Report) == 1
-    assert await count_rows(citybot.services, Follower, Follower.report_id == 1) == 2
+    assert await count_rows(citybot.runtime, Report) == 1
+    assert await count_rows(citybot.runtime, Follower, Follower.report_id == 1) == 2
     emulator.send_text(ivan, "/my")
     assert "#1" in (await reply(emulator, ivan))["text"]
 
@@ -198,12 +198,12 @@ async def test_a_different_problem_nearby_is_filed_as_new(emulator, citybot, sta
             offer = await reply(emulator, anna)
             emulator.click_button(anna, offer, "No, it is a new one")
         await reply(emulator, anna, contains=f"#{number}")
-    assert await count_rows(citybot.services, Report) == 2
+    assert await count_rows(citybot.runtime, Report) == 2
 
 
 async def test_too_many_reports_in_an_hour_are_throttled(emulator, citybot, staff_group) -> None:
     anna = emulator.add_user("Anna")
-    limit = citybot.services.config.reports.max_reports_per_hour
+    limit = citybot.runtime.config.reports.max_reports_per_hour
     for number in range(1, limit + 2):
         await start_report(emulator, anna, GRAFFITI, f"Tag number {number} on the wall")
         emulator.send_text(anna, f"Pushkina {number * 10}")  # ~200 m apart: no duplicates
@@ -216,8 +216,8 @@ async def test_too_many_reports_in_an_hour_are_throttled(emulator, citybot, staf
             await reply(emulator, anna, contains=f"#{number}")
     answer = await reply(emulator, anna)
     assert "the most I can take" in answer["text"]
-    assert await count_rows(citybot.services, Report) == limit
-    assert await count_rows(citybot.services, ReportDraft) == 1  # kept: nothing is lost
+    assert await count_rows(citybot.runtime, Report) == limit
+    assert await count_rows(citybot.runtime, ReportDraft) == 1  # kept: nothing is lost
 
 
 async def test_edit_from_the_summary(emulator, citybot, staff_group) -> None:
@@ -262,8 +262,8 @@ async def test_cancel_drops_the_draft(emulator, citybot, staff_group) -> None:
     summary = await to_summary_with_point(emulator, anna)
     emulator.click_button(anna, summary, "✖️ Cancel")
     assert "nothing was sent" in (await reply(emulator, anna))["text"]
-    assert await count_rows(citybot.services, ReportDraft) == 0
-    assert await count_rows(citybot.services, Report) == 0
+    assert await count_rows(citybot.runtime, ReportDraft) == 0
+    assert await count_rows(citybot.runtime, Report) == 0
 
 
 async def test_a_draft_survives_a_restart(
@@ -284,7 +284,7 @@ async def test_a_draft_survives_a_restart(
         assert "Надписи на стене школы" in summary["text"]
         emulator.click_button(ivan, summary, "✅ Отправить")
         await reply(emulator, ivan, contains="#1")
-        assert await count_rows(second.services, Report) == 1
+        assert await count_rows(second.runtime, Report) == 1
 
 
 async def test_report_again_offers_to_continue_the_draft(emulator, citybot, staff_group) -> None:

@@ -105,19 +105,19 @@ async def test_command_menus_for_residents_and_staff(emulator, citybot) -> None:
 
     from citybot.bot.app import set_commands
 
-    await set_commands(citybot.bot, citybot.services)
+    await set_commands(citybot.bot, citybot.runtime)
     residents = await citybot.bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(),
                                                   language_code="ru")
     assert [c.command for c in residents] == ["start", "report", "my", "subscribe", "settings",
                                               "human", "help"]
     assert residents[0].description == "Главное меню"
     staff = await citybot.bot.get_my_commands(
-        scope=BotCommandScopeChat(chat_id=citybot.services.staff_chat_id), language_code="en")
+        scope=BotCommandScopeChat(chat_id=citybot.runtime.staff_chat_id), language_code="en")
     assert [c.command for c in staff] == ["queue", "report", "stats", "announce"]
 
 
 async def test_a_flood_is_told_to_slow_down_once(emulator, citybot) -> None:
-    limit = citybot.services.config.reports.max_messages_per_minute
+    limit = citybot.runtime.config.reports.max_messages_per_minute
     anna = emulator.add_user("Anna")
     for _ in range(limit + 5):
         emulator.send_text(anna, "/help")

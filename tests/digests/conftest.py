@@ -33,10 +33,10 @@ def limits(emulator):
     return emulator.limits
 
 
-async def add_subscriber(services, user, *, frequency: str = "weekly",
+async def add_subscriber(runtime, user, *, frequency: str = "weekly",
                          districts: Iterable[str] = (), active: bool = True,
                          **topics: bool) -> Resident:
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         resident = Resident(telegram_id=user.id, first_name=user.first_name,
                             language=user.language_code or "en", language_chosen=True)
         session.add(resident)
@@ -47,13 +47,13 @@ async def add_subscriber(services, user, *, frequency: str = "weekly",
     return resident
 
 
-async def add_report(services, reporter: Resident, *, description: str, created: datetime,
+async def add_report(runtime, reporter: Resident, *, description: str, created: datetime,
                      category: str = "roads", district: str | None = CENTRAL,
                      status: str = "new", closed: datetime | None = None,
                      due: datetime | None = None, department: str | None = None) -> Report:
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         report = Report(reporter_id=reporter.id, category=category,
-                        department=department or services.config.department_for(category).id,
+                        department=department or runtime.config.department_for(category).id,
                         status=status, description=description, district=district,
                         created_at=created, updated_at=created, closed_at=closed,
                         due_at=due or created + timedelta(days=3))
@@ -68,8 +68,8 @@ async def add_report(services, reporter: Resident, *, description: str, created:
     return report
 
 
-def period(services, name: str, now: datetime | None = None) -> Period:
-    config = services.config
+def period(runtime, name: str, now: datetime | None = None) -> Period:
+    config = runtime.config
     return digest_period(config, find_digest(config, name), now or utcnow())
 
 
@@ -78,14 +78,14 @@ def during(span: Period, share: float = 0.5) -> datetime:
     return span.start + (span.end - span.start) * share
 
 
-async def runs(services, name: str) -> list[Broadcast]:
-    async with services.sessions() as session:
+async def runs(runtime, name: str) -> list[Broadcast]:
+    async with runtime.sessions() as session:
         query = select(Broadcast).where(Broadcast.name == name).order_by(Broadcast.id)
         return list((await session.exec(query)).all())
 
 
-async def deliveries(services, broadcast_id: int) -> list[OutboxMessage]:
-    async with services.sessions() as session:
+async def deliveries(runtime, broadcast_id: int) -> list[OutboxMessage]:
+    async with runtime.sessions() as session:
         query = select(OutboxMessage).where(OutboxMessage.broadcast_id == broadcast_id) \
             .order_by(OutboxMessage.id)
         return list((await session.exec(query)).all())

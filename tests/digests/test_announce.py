@@ -24,15 +24,15 @@ async def press(emulator, user, message: dict, label: str) -> dict:
 async def test_preview_choose_districts_and_send_once(
     emulator, citybot, limits, staff_group, official
 ) -> None:
-    services = citybot.services
+    runtime = citybot.runtime
     anna = emulator.add_user("Anna", language_code="en")
     ivan = emulator.add_user("Иван", language_code="ru")
     far = emulator.add_user("Far", language_code="en")
     quiet = emulator.add_user("Quiet", language_code="en")
-    await add_subscriber(services, anna, districts=[CENTRAL])
-    await add_subscriber(services, ivan)  # the whole city: hears about every district
-    await add_subscriber(services, far, districts=[ZARECHNY])
-    await add_subscriber(services, quiet, announcements=False)
+    await add_subscriber(runtime, anna, districts=[CENTRAL])
+    await add_subscriber(runtime, ivan)  # the whole city: hears about every district
+    await add_subscriber(runtime, far, districts=[ZARECHNY])
+    await add_subscriber(runtime, quiet, announcements=False)
 
     preview = await announce(emulator, official, staff_group, WATER_OFF)
     assert "Water will be off on Mira Avenue" in preview["text"]
@@ -53,7 +53,7 @@ async def test_preview_choose_districts_and_send_once(
     summary = await emulator.wait_for_message(staff_group, contains="Объявление")
     assert texts_to(emulator, far, "Water") == [] and texts_to(emulator, quiet, "Water") == []
     assert "Olga" in summary["text"] and "Доставлено: 2 из 2." in summary["text"]
-    (run,) = await runs(services, "announcement")
+    (run,) = await runs(runtime, "announcement")
     assert run.state == "done" and run.audience["districts"] == [CENTRAL]
 
     # a second tap on Send (a double tap, or a forwarded preview) sends nothing
@@ -66,7 +66,7 @@ async def test_cancel_sends_nothing_and_an_empty_command_explains(
     emulator, citybot, staff_group, official
 ) -> None:
     anna = emulator.add_user("Anna", language_code="en")
-    await add_subscriber(citybot.services, anna)
+    await add_subscriber(citybot.runtime, anna)
     emulator.send_text(official, "/announce", chat=staff_group)
     usage = await emulator.wait_for_message(staff_group)
     assert "/announce" in usage["text"]
@@ -74,7 +74,7 @@ async def test_cancel_sends_nothing_and_an_empty_command_explains(
     cancelled = await press(emulator, official, preview, "✖️ Cancel")
     assert "nothing was sent" in cancelled["text"]
     await emulator.assert_no_message(anna, within=0.5)
-    (run,) = await runs(citybot.services, "announcement")
+    (run,) = await runs(citybot.runtime, "announcement")
     assert run.state == "cancelled"
 
 
@@ -83,4 +83,4 @@ async def test_residents_cannot_announce(emulator, citybot) -> None:
     emulator.send_text(anna, "/announce Free beer for everyone")
     answer = await emulator.wait_for_message(anna)
     assert "city staff only" in answer["text"]
-    assert await runs(citybot.services, "announcement") == []
+    assert await runs(citybot.runtime, "announcement") == []

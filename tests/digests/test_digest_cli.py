@@ -45,12 +45,12 @@ async def city(emulator, sqlite_url, city_config, staff_group):
     """A migrated database with RESIDENTS weekly subscribers and a report of this week."""
     await asyncio.to_thread(upgrade, sqlite_url)
     engine = make_engine(sqlite_url)
-    services = SimpleNamespace(sessions=make_sessionmaker(engine), config=city_config)
+    runtime = SimpleNamespace(sessions=make_sessionmaker(engine), config=city_config)
     people = [emulator.add_user(f"R{i}", language_code="ru" if i % 3 else "en")
               for i in range(RESIDENTS)]
-    residents = [await add_subscriber(services, person) for person in people]
-    week = period(services, "weekly")
-    await add_report(services, residents[0], description="Pothole on Mira Avenue",
+    residents = [await add_subscriber(runtime, person) for person in people]
+    week = period(runtime, "weekly")
+    await add_report(runtime, residents[0], description="Pothole on Mira Avenue",
                      created=during(week))
     await engine.dispose()
     return SimpleNamespace(people=people, path=sqlite_url.removeprefix("sqlite:///"),
@@ -163,7 +163,7 @@ async def test_a_command_leaves_the_sending_to_the_running_bot(
                            config=city_config, staff_chat_id=staff_group.id) as bot:
         async def hold() -> None:  # what the bot's lease loop does (running_bot has none)
             while True:
-                async with bot.services.sessions() as session:
+                async with bot.runtime.sessions() as session:
                     assert await acquire_lease(session=session, name="singletons",
                                                holder="the-bot", ttl=timedelta(seconds=3))
                 await asyncio.sleep(0.5)

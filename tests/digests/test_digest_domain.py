@@ -67,43 +67,43 @@ def test_the_pacer_gives_paid_broadcasts_their_own_rate() -> None:
 
 
 async def test_a_run_prepared_twice_queues_each_delivery_once(emulator, citybot) -> None:
-    services = citybot.services
+    runtime = citybot.runtime
     people = [emulator.add_user(f"R{i}") for i in range(7)]
-    residents = [await add_subscriber(services, person) for person in people]
-    week = period(services, "weekly")
-    await add_report(services, residents[0], description="Leak under the bridge",
+    residents = [await add_subscriber(runtime, person) for person in people]
+    week = period(runtime, "weekly")
+    await add_report(runtime, residents[0], description="Leak under the bridge",
                      category="water", created=during(week))
     run, status = await broadcasts.open_digest_run(
-        services, broadcasts.find_digest(services.config, "weekly"), now=utcnow())
+        runtime, broadcasts.find_digest(runtime.config, "weekly"), now=utcnow())
     assert status == "started"
-    services.broadcasts_running.add(run.id)  # nothing else takes it up meanwhile
+    runtime.broadcasts_running.add(run.id)  # nothing else takes it up meanwhile
     broadcasts.CHUNK, chunk = 3, broadcasts.CHUNK
     try:
-        await broadcasts.prepare(services, run)
+        await broadcasts.prepare(runtime, run)
         run.state = "preparing"  # as if the process died before it was marked sending
-        await broadcasts.prepare(services, run)
+        await broadcasts.prepare(runtime, run)
     finally:
         broadcasts.CHUNK = chunk
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         queued = (await session.exec(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.broadcast_id == run.id))).one()
     assert queued == 7
     again, status = await broadcasts.open_digest_run(
-        services, broadcasts.find_digest(services.config, "weekly"), now=utcnow())
+        runtime, broadcasts.find_digest(runtime.config, "weekly"), now=utcnow())
     assert (again.id, status) == (run.id, "resumed")
 
 
 async def test_claims_of_a_crashed_process_are_released_at_start(citybot) -> None:
-    services = citybot.services
+    runtime = citybot.runtime
     host = socket.gethostname()
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         for worker in (f"{host}-999999999", f"{host}-{os.getppid()}", "elsewhere-1"):
             await outbox.enqueue(session=session, kind="notification", chat_id=1,
                                  payload={"text": worker}, not_before=utcnow())
             await outbox.claim_due(session=session, worker=worker, limit=1)
     released = await citybot.courier.release_orphans()
     assert released == 1  # the dead one; a live process and another host keep theirs
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         rows = (await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all()
     assert [row.state for row in rows] == ["pending", "sending", "sending"]
 

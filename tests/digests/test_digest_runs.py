@@ -28,25 +28,25 @@ from .conftest import (
 async def test_each_subscriber_gets_the_digest_once_in_their_language(
     emulator, citybot, limits, staff_group
 ) -> None:
-    services = citybot.services
+    runtime = citybot.runtime
     anna = emulator.add_user("Anna", language_code="en")
     ivan = emulator.add_user("Иван", language_code="ru")
     petr = emulator.add_user("Petr", language_code="en")
     daily = emulator.add_user("Dasha", language_code="en")
-    reporter = await add_subscriber(services, anna, districts=[CENTRAL])
-    await add_subscriber(services, ivan)
-    await add_subscriber(services, petr, districts=[ZARECHNY])  # nothing there: empty
-    await add_subscriber(services, daily, frequency="daily")  # another digest
-    week = period(services, "weekly")
-    fixed = await add_report(services, reporter, description="Pothole on Lenina street",
+    reporter = await add_subscriber(runtime, anna, districts=[CENTRAL])
+    await add_subscriber(runtime, ivan)
+    await add_subscriber(runtime, petr, districts=[ZARECHNY])  # nothing there: empty
+    await add_subscriber(runtime, daily, frequency="daily")  # another digest
+    week = period(runtime, "weekly")
+    fixed = await add_report(runtime, reporter, description="Pothole on Lenina street",
                              created=week.start - timedelta(days=3), status="resolved",
                              closed=during(week))
-    new = await add_report(services, reporter, description="Broken street light",
+    new = await add_report(runtime, reporter, description="Broken street light",
                            category="lighting", created=during(week, 0.7))
-    await add_report(services, reporter, description="Old report before the week",
+    await add_report(runtime, reporter, description="Old report before the week",
                      district=ZARECHNY, created=week.start - timedelta(days=9))
 
-    summary = await jobs.run_digest(services, "weekly")
+    summary = await jobs.run_digest(runtime, "weekly")
 
     assert summary.status == "sent"
     (english,) = texts_to(emulator, anna, "digest")
@@ -60,50 +60,50 @@ async def test_each_subscriber_gets_the_digest_once_in_their_language(
     note = await emulator.wait_for_message(staff_group, contains="weekly")  # city language
     assert "Доставлено: 2 из 2." in note["text"]
     assert "Без новостей, сводка не отправлена: 1." in note["text"]
-    (run,) = await runs(services, "weekly")
+    (run,) = await runs(runtime, "weekly")
     assert run.state == "done" and (run.recipients, run.skipped) == (2, 1)
-    assert all(row.state == "sent" for row in await deliveries(services, run.id))
+    assert all(row.state == "sent" for row in await deliveries(runtime, run.id))
     assert emulator.stats.retry_after_served == 0  # paced under the limits
 
 
 async def test_a_second_run_of_the_period_sends_nothing_and_force_sends_again(
     emulator, citybot, limits
 ) -> None:
-    services = citybot.services
+    runtime = citybot.runtime
     anna = emulator.add_user("Anna", language_code="en")
-    resident = await add_subscriber(services, anna)
-    week = period(services, "weekly")
-    await add_report(services, resident, description="Graffiti on the school wall",
+    resident = await add_subscriber(runtime, anna)
+    week = period(runtime, "weekly")
+    await add_report(runtime, resident, description="Graffiti on the school wall",
                      category="graffiti", created=during(week))
 
-    await jobs.run_digest(services, "weekly")
-    again = await jobs.run_digest(services, "weekly", now=utcnow() + timedelta(minutes=5))
+    await jobs.run_digest(runtime, "weekly")
+    again = await jobs.run_digest(runtime, "weekly", now=utcnow() + timedelta(minutes=5))
     assert again.status == "already_sent"
     assert len(texts_to(emulator, anna, "Graffiti")) == 1
 
-    forced = await jobs.run_digest(services, "weekly", force=True)
+    forced = await jobs.run_digest(runtime, "weekly", force=True)
     assert forced.status == "sent" and forced.broadcast.run == 2
     assert len(texts_to(emulator, anna, "Graffiti")) == 2
-    assert [r.run for r in await runs(services, "weekly")] == [1, 2]
+    assert [r.run for r in await runs(runtime, "weekly")] == [1, 2]
 
 
 async def test_a_long_digest_is_split_cleanly_under_telegrams_limit(
     emulator, citybot, limits
 ) -> None:
-    services = citybot.services
-    config = services.config  # twenty listed per section: more than one message holds
-    services.config = config.model_copy(update={"digests": [
+    runtime = citybot.runtime
+    config = runtime.config  # twenty listed per section: more than one message holds
+    runtime.config = config.model_copy(update={"digests": [
         d.model_copy(update={"max_items": 20}) for d in config.digests]})
     anna = emulator.add_user("Anna", language_code="en")
-    resident = await add_subscriber(services, anna)
-    week = period(services, "weekly")
+    resident = await add_subscriber(runtime, anna)
+    week = period(runtime, "weekly")
     long_words = "Deep pothole " + "and a very long description of the damage " * 4
     for number in range(40):
-        await add_report(services, resident, description=f"{long_words} <{number}>",
+        await add_report(runtime, resident, description=f"{long_words} <{number}>",
                          created=during(week, number / 100), status="resolved",
                          closed=during(week, 0.5 + number / 200))
 
-    await jobs.run_digest(services, "weekly")
+    await jobs.run_digest(runtime, "weekly")
 
     messages = texts_to(emulator, anna, "")
     assert len(messages) >= 2
@@ -119,49 +119,49 @@ async def test_a_long_digest_is_split_cleanly_under_telegrams_limit(
 async def test_a_resident_who_blocked_the_bot_is_unsubscribed(
     emulator, citybot, limits, staff_group
 ) -> None:
-    services = citybot.services
+    runtime = citybot.runtime
     anna, boris = emulator.add_user("Anna"), emulator.add_user("Boris")
-    resident = await add_subscriber(services, anna)
-    blocked = await add_subscriber(services, boris)
+    resident = await add_subscriber(runtime, anna)
+    blocked = await add_subscriber(runtime, boris)
     emulator.block_bot(boris)
-    week = period(services, "weekly")
-    await add_report(services, resident, description="Overflowing bins", category="waste",
+    week = period(runtime, "weekly")
+    await add_report(runtime, resident, description="Overflowing bins", category="waste",
                      created=during(week))
 
-    summary = await jobs.run_digest(services, "weekly")
+    summary = await jobs.run_digest(runtime, "weekly")
 
     assert (summary.delivered, summary.blocked) == (1, 1)
     assert len(texts_to(emulator, anna, "Overflowing")) == 1
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         subscription = (await session.exec(select(Subscription).where(
             Subscription.resident_id == blocked.id))).one()
     assert not subscription.active
     note = await emulator.wait_for_message(staff_group, contains="weekly")
     assert "Заблокировали бота и отписаны: 1." in note["text"]
     # the next run does not write to them again
-    await jobs.run_digest(services, "weekly", force=True)
+    await jobs.run_digest(runtime, "weekly", force=True)
     assert emulator.stats.statuses[403] == 1
 
 
 async def test_staff_get_one_digest_per_department_in_its_topic(
     emulator, citybot, limits, staff_group
 ) -> None:
-    services = citybot.services
+    runtime = citybot.runtime
     anna = emulator.add_user("Anna")
-    resident = await add_subscriber(services, anna)
-    day = period(services, "staff_daily")
-    await add_report(services, resident, description="Pothole by the bus stop",
+    resident = await add_subscriber(runtime, anna)
+    day = period(runtime, "staff_daily")
+    await add_report(runtime, resident, description="Pothole by the bus stop",
                      created=during(day))
-    await add_report(services, resident, description="Road sign knocked down long ago",
+    await add_report(runtime, resident, description="Road sign knocked down long ago",
                      created=day.start - timedelta(days=10), due=day.start - timedelta(days=5))
 
-    summary = await jobs.run_digest(services, "staff_daily")
+    summary = await jobs.run_digest(runtime, "staff_daily")
 
     assert summary.broadcast.recipients == 1  # only roads has anything open
-    assert summary.broadcast.skipped == len(services.config.departments) - 1
+    assert summary.broadcast.skipped == len(runtime.config.departments) - 1
     roads = await emulator.wait_for_message(staff_group, contains="Открытых: 2")
     assert "Новых: 1" in roads["text"] and "Просроченных: 1" in roads["text"]
     assert "Road sign knocked down" in roads["text"]  # the oldest overdue is listed
     topic = emulator.topics(staff_group)[roads["message_thread_id"]]
-    assert topic["name"] == services.config.department("roads").name.get(
-        services.config.city.default_language)
+    assert topic["name"] == runtime.config.department("roads").name.get(
+        runtime.config.city.default_language)

@@ -10,8 +10,8 @@ from citybot.storage.models import Resident, Subscription
 from citybot.testing import button_texts
 
 
-async def subscription_of(services, user) -> Subscription | None:
-    async with services.sessions() as session:
+async def subscription_of(runtime, user) -> Subscription | None:
+    async with runtime.sessions() as session:
         query = select(Subscription).join(Resident, Resident.id == Subscription.resident_id) \
             .where(Resident.telegram_id == user.id)
         return (await session.exec(query)).first()
@@ -30,7 +30,7 @@ async def test_subscribe_at_once_then_refine_with_buttons(emulator, citybot) -> 
     panel = await emulator.wait_for_message(anna)
     assert "subscribed to the weekly digest of the whole city" in panel["text"]
     assert button_texts(panel) == ["📍 Districts", "🗓 How often", "🏷 Topics", "🔕 Unsubscribe"]
-    subscription = await subscription_of(citybot.services, anna)
+    subscription = await subscription_of(citybot.runtime, anna)
     assert subscription.active and subscription.frequency == "weekly"
     assert subscription.districts == [] and subscription.announcements
 
@@ -49,7 +49,7 @@ async def test_subscribe_at_once_then_refine_with_buttons(emulator, citybot) -> 
     panel = await press(emulator, anna, panel, "🏷 Topics")
     panel = await press(emulator, anna, panel, "✅ 📣 City announcements")
     assert "▫️ 📣 City announcements" in button_texts(panel)
-    subscription = await subscription_of(citybot.services, anna)
+    subscription = await subscription_of(citybot.runtime, anna)
     assert subscription.districts == ["central", "zarechny"]
     assert subscription.frequency == "daily"
     assert not subscription.announcements and subscription.new_reports
@@ -64,12 +64,12 @@ async def test_unsubscribe_stops_everything_and_subscribe_starts_afresh(
         "text"]
     emulator.send_text(ivan, "/unsubscribe")
     assert "Вы отписались" in (await emulator.wait_for_message(ivan))["text"]
-    assert not (await subscription_of(citybot.services, ivan)).active
+    assert not (await subscription_of(citybot.runtime, ivan)).active
     emulator.send_text(ivan, "/unsubscribe")
     assert "Вы не подписаны" in (await emulator.wait_for_message(ivan))["text"]
     emulator.send_text(ivan, "/subscribe")
     panel = await emulator.wait_for_message(ivan)
-    assert "Готово" in panel["text"] and (await subscription_of(citybot.services, ivan)).active
+    assert "Готово" in panel["text"] and (await subscription_of(citybot.runtime, ivan)).active
     emulator.send_text(ivan, "/subscribe")  # already subscribed: the panel, no "done"
     again = await emulator.wait_for_message(ivan)
     assert "Готово" not in again["text"] and "Вы подписаны." in again["text"]
@@ -88,7 +88,7 @@ async def test_the_panel_is_in_settings_and_the_unsubscribe_button_works(
     assert "You are subscribed." in panel["text"]
     panel = await press(emulator, anna, panel, "🔕 Unsubscribe")
     assert "You are not subscribed" in panel["text"]
-    assert not (await subscription_of(citybot.services, anna)).active
+    assert not (await subscription_of(citybot.runtime, anna)).active
 
 
 async def test_asking_in_words_subscribes(emulator, citybot) -> None:
@@ -96,4 +96,4 @@ async def test_asking_in_words_subscribes(emulator, citybot) -> None:
     emulator.send_text(anna, "subscribe me to news")
     panel = await emulator.wait_for_message(anna)
     assert "subscribed to the weekly digest" in panel["text"]
-    assert (await subscription_of(citybot.services, anna)).active
+    assert (await subscription_of(citybot.runtime, anna)).active

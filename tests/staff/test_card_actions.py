@@ -53,7 +53,7 @@ async def test_take_progress_resolve_and_confirm_in_english(
     notice = await emulator.wait_for_message(staff_group, contains="подтверждает")
     assert notice["reply_to_message"]["message_id"] == card["message_id"]
 
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         report = await session.get(Report, number)
         assert report.status == "resolved" and report.closed_at is not None
         assert report.assignee_name == "Olga"
@@ -101,7 +101,7 @@ async def test_reject_and_not_ours_ask_for_a_reason(
     message = await emulator.wait_for_message(anna, contains=told)
     assert "Reason: Private land: the owner must fix it" in message["text"]
     assert prompt["message_thread_id"] == card["message_thread_id"]
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         assert (await session.get(Report, number)).status == status
 
 
@@ -125,7 +125,7 @@ async def test_reporter_reopens_a_rejected_report_with_a_reason(
     assert "It blinks <every> second" in notice["text"]  # escaped, shown literally
     reopened = await emulator.wait_for_edit(card, contains="заявитель открыл")  # last action
     assert RUSSIAN["resolve"] in button_texts(reopened)  # its buttons are back
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         report = await session.get(Report, number)
         assert report.status == "acknowledged" and report.closed_at is None
 
@@ -148,7 +148,7 @@ async def test_thumbs_down_reopens_and_relays_the_reason(
     notice = await emulator.wait_for_message(staff_group, contains="Still full this morning")
     assert f"#{number}" in notice["text"]
     assert button_texts(current(emulator, resolved)) == []  # the question was answered
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         assert (await session.get(Report, number)).status == "acknowledged"  # Olga had it
 
 
@@ -169,7 +169,7 @@ async def test_duplicate_merges_the_followers(emulator, citybot, staff_group, of
     assert "та же проблема" in told["text"]
     merged = await emulator.wait_for_message(staff_group, contains="дубликат")
     assert f"#{second}" in merged["text"]
-    assert await count_rows(citybot.services, Follower, Follower.report_id == first) == 2
+    assert await count_rows(citybot.runtime, Follower, Follower.report_id == first) == 2
     # the original's next step reaches both, each in their language
     first_card = current(emulator, (staff_group.id, merged["reply_to_message"]["message_id"]))
     await press(emulator, official, first_card, RUSSIAN["take"])
@@ -194,7 +194,7 @@ async def test_reassign_moves_the_card_to_the_other_queue(
     assert new_card["message_thread_id"] != card["message_thread_id"]
     told = await emulator.wait_for_message(anna, contains="was passed to")
     assert "Parks and Greenery Department" in told["text"]
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         report = await session.get(Report, number)
         assert report.department == "parks" and report.card_message_id == new_card["message_id"]
         kinds = (await session.exec(select(ReportEvent.kind).where(
@@ -222,7 +222,7 @@ async def test_an_impossible_transition_is_refused_with_a_clear_answer(
     query = emulator.click(official, current(emulator, card), progress)
     answer = await emulator.wait_for_callback_answer(query)
     assert "already «resolved»: nothing changed" in answer["text"] and answer["show_alert"]
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         assert (await session.get(Report, number)).status == "resolved"
 
 
@@ -234,7 +234,7 @@ async def test_a_photo_of_the_result_reaches_every_follower(
     emulator.send_text(ivan, "/start")  # Иван is resident #1
     await emulator.wait_for_message(ivan)
     number = await file_report(emulator, anna, "Bench broken in the park", category="greenery")
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         session.add(Follower(report_id=number, resident_id=1))  # Иван follows it too
         await session.commit()
     card = await card_of(emulator, staff_group, number)
@@ -265,7 +265,7 @@ async def test_the_note_is_the_reply_to_the_prompt_not_to_the_card(
     assert "Ann <&> Lee" in prompt["text"]  # shown literally
     emulator.send_text(official, "Is it on the front?", chat=staff_group, reply_to=card)
     await emulator.wait_for_message(anna, contains="Is it on the front?")
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         assert (await session.get(Report, number)).status == "new"  # not rejected by that
     emulator.send_text(official, "Painted by the owner, allowed", chat=staff_group,
                        reply_to=prompt)

@@ -9,7 +9,7 @@ from .conftest import card_of, file_report, press
 
 
 async def make_overdue(citybot, number: int, hours: int = 5) -> None:
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         report = await session.get(Report, number)
         report.created_at -= timedelta(hours=100)
         report.due_at = utcnow() - timedelta(hours=hours, minutes=10)
@@ -76,7 +76,7 @@ async def test_stats_count_by_status_with_the_median_time_to_resolve(
         prompt = await emulator.wait_for_message(staff_group, contains="how was")
         emulator.send_text(official, "Fixed", chat=staff_group, reply_to=prompt)
         await emulator.wait_for_message(staff_group, contains="Done")
-    async with citybot.services.sessions() as session:  # filed 2 h and 4 h before closing
+    async with citybot.runtime.sessions() as session:  # filed 2 h and 4 h before closing
         for number, hours in zip(numbers[:2], (2, 4), strict=True):
             report = await session.get(Report, number)
             report.created_at = report.closed_at - timedelta(hours=hours)
@@ -96,12 +96,12 @@ async def test_an_overdue_report_is_flagged_and_reminded_once(
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
     await make_overdue(citybot, number)
-    assert await remind_overdue(citybot.services) == 1
+    assert await remind_overdue(citybot.runtime) == 1
     reminder = await emulator.wait_for_message(staff_group, contains="просрочено")
     assert reminder["message_thread_id"] == card["message_thread_id"]
     assert reminder["reply_to_message"]["message_id"] == card["message_id"]
     assert "никто ещё не взял" in reminder["text"]
     flagged = await emulator.wait_for_edit(card, contains="ПРОСРОЧЕНО")
     assert "Срок исполнения" in flagged["text"]
-    assert await remind_overdue(citybot.services) == 0  # once
+    assert await remind_overdue(citybot.runtime) == 0  # once
     await emulator.assert_no_message(staff_group, within=0.3)

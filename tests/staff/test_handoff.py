@@ -42,7 +42,7 @@ async def test_a_conversation_with_a_person_until_staff_close_it(
     assert "Sorry" in (await emulator.wait_for_message(anna))["text"]
     await emulator.assert_no_message(staff_group, within=0.3)
 
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         handoff = (await session.exec(select(Handoff))).one()
         assert handoff.status == "closed" and handoff.closed_by_name == "Olga"
         authors = (await session.exec(select(HandoffMessage.author).order_by(

@@ -42,7 +42,7 @@ async def test_a_conversation_both_ways(emulator, citybot, staff_group, official
     answer = await emulator.wait_for_message(anna)
     assert "Passed to the staff" not in answer["text"]
 
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         events = (await session.exec(select(ReportEvent).where(
             ReportEvent.report_id == number, ReportEvent.kind != EventKind.created)
             .order_by(ReportEvent.id))).all()

@@ -35,8 +35,8 @@ async def until_offer(emulator, user, description: str, category: str) -> dict:
     return await emulator.wait_for_message(user)
 
 
-async def state_of(services) -> dict:
-    async with services.sessions() as session:
+async def state_of(runtime) -> dict:
+    async with runtime.sessions() as session:
         return {
             "reports": [(r.id, r.status) for r in (await session.exec(select(Report))).all()],
             "followers": sorted((f.report_id, f.resident_id)
@@ -50,7 +50,7 @@ async def state_of(services) -> dict:
 async def test_forged_buttons_and_numbers_reach_nothing_of_others(
     emulator, citybot, staff_group, language
 ) -> None:
-    services, texts = citybot.services, citybot.services.translator(language)
+    runtime, texts = citybot.runtime, citybot.runtime.translator(language)
     anna = emulator.add_user("Anna", language_code="en")
     boris = emulator.add_user("Борис", language_code="ru")
     pothole = await file_report(emulator, anna, "Huge pothole outside number 12, flat 5 knows")
@@ -62,13 +62,13 @@ async def test_forged_buttons_and_numbers_reach_nothing_of_others(
     emulator.send_text(mallory, "/start")
     greeting = await emulator.wait_for_message(mallory)
     await asyncio.sleep(0.2)
-    before = await state_of(services)
+    before = await state_of(runtime)
 
     async def alert(data: str, expected: str) -> None:
         answer = await emulator.wait_for_callback_answer(emulator.click(mallory, greeting, data))
         assert (answer.get("text"), answer.get("show_alert")) == (expected, True), data
 
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         handoff = (await session.exec(select(Handoff.id))).one()
     await alert(OpenReport(number=pothole).pack(), texts("my-not-yours"))
     for action in ("fixed", "not_fixed", "reopen"):
@@ -88,11 +88,11 @@ async def test_forged_buttons_and_numbers_reach_nothing_of_others(
     forged = ReportAction(action="follow", value=str(pothole)).pack()
     answer = await emulator.wait_for_callback_answer(emulator.click(mallory, offer, forged))
     assert (answer["text"], answer["show_alert"]) == (texts("button-expired"), True)
-    assert await state_of(services) == before
+    assert await state_of(runtime) == before
     emulator.click_button(mallory, offer, texts("button-follow", number=str(lamp)))
     following = await emulator.wait_for_message(mallory, contains=f"#{lamp}")
     assert following["text"].startswith("👍")
-    after = await state_of(services)
+    after = await state_of(runtime)
     assert [f for f in after["followers"] if f not in before["followers"]] == \
         [(lamp, after["followers"][-1][1])]  # #lamp alone, as offered
 

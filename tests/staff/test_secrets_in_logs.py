@@ -98,7 +98,7 @@ async def garbage_server() -> AsyncIterator[str]:
         server.close()
 
 
-async def work_and_fail(emulator, bot, services, group, official) -> None:
+async def work_and_fail(emulator, bot, runtime, group, official) -> None:
     """A report, a staff action, a Bot API fault, then a while of garbage from the Bot API."""
     anna = emulator.add_user("Anna", language_code="en")
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
@@ -115,11 +115,11 @@ async def work_and_fail(emulator, bot, services, group, official) -> None:
     real = bot.session.api
     async with garbage_server() as garbage:
         bot.session.api = TelegramAPIServer.from_base(garbage)
-        async with services.sessions() as session:
+        async with runtime.sessions() as session:
             await outbox.enqueue(session=session, kind="notification", chat_id=anna.id,
                                  payload={"text": "Your report is being handled"})
             await session.commit()
-        services.wake_courier()
+        runtime.wake_courier()
         await asyncio.sleep(1.5)  # failed getUpdates (polling) and a failed delivery, logged
         bot.session.api = real
 
@@ -130,8 +130,8 @@ def assert_no_secret(text: str) -> None:
             line for line in text.splitlines() if secret in line)[:3000]
 
 
-async def assert_outbox_clean(services) -> None:
-    async with services.sessions() as session:
+async def assert_outbox_clean(runtime) -> None:
+    async with runtime.sessions() as session:
         errors = (await session.exec(select(OutboxMessage.last_error))).all()
     assert any(errors), "the delivery did not fail"
     assert_no_secret("\n".join(e for e in errors if e))
@@ -146,9 +146,9 @@ async def test_polling_logs_no_secret(logs, database_url, city_config) -> None:
                                    id=city_config.staff.chat_id)
         async with running_bot(api_url=emulator.url, token=TOKEN, database_url=database_url,
                                config=city_config) as running:
-            assert not running.services.engine.echo  # SQL is not echoed
-            await work_and_fail(emulator, running.bot, running.services, group, official)
-            await assert_outbox_clean(running.services)
+            assert not running.runtime.engine.echo  # SQL is not echoed
+            await work_and_fail(emulator, running.bot, running.runtime, group, official)
+            await assert_outbox_clean(running.runtime)
     assert "/bot***/getUpdates" in logs.text  # the failed polls were logged, token masked
     assert not [line for line in logs.lines if line.startswith("sqlalchemy.engine")]
     assert_no_secret(logs.text)
@@ -175,8 +175,8 @@ async def test_a_webhook_worker_logs_no_secret(logs, database_url, city_config) 
                 guess = await http.post(f"http://127.0.0.1:{port}/telegram", json={"update_id": 1},
                                         headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
                 assert guess.status == 401
-            await work_and_fail(emulator, hook.bot, hook.services, group, official)
-            await assert_outbox_clean(hook.services)
+            await work_and_fail(emulator, hook.bot, hook.runtime, group, official)
+            await assert_outbox_clean(hook.runtime)
     assert "/bot***/sendMessage" in logs.text  # the failed delivery was logged, token masked
     assert_no_secret(logs.text)
 

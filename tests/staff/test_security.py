@@ -11,7 +11,7 @@ from .conftest import card_of, file_report, press
 
 
 async def status_of(citybot, number: int) -> str:
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         return (await session.get(Report, number)).status
 
 
@@ -29,7 +29,7 @@ async def test_a_non_member_cannot_press_card_buttons(
     emulator.send_text(stranger, "hello resident", chat=staff_group, reply_to=card)
     await emulator.assert_no_message(anna, within=0.4)
     assert await status_of(citybot, number) == "new"
-    assert await count_rows(citybot.services, ReportEvent, ReportEvent.report_id == number) == 1
+    assert await count_rows(citybot.runtime, ReportEvent, ReportEvent.report_id == number) == 1
 
 
 async def test_a_removed_member_loses_access(emulator, citybot, staff_group, official) -> None:
@@ -37,7 +37,7 @@ async def test_a_removed_member_loses_access(emulator, citybot, staff_group, off
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
     emulator.remove_member(staff_group, official)
-    citybot.services.staff_members.clear()  # the cache would forget within a minute
+    citybot.runtime.staff_members.clear()  # the cache would forget within a minute
     answer = await press(emulator, official, card, "🙋 Взять")
     assert "city staff only" in answer["text"]
     assert await status_of(citybot, number) == "new"
@@ -72,14 +72,14 @@ async def test_forged_and_unknown_buttons_change_nothing(
     anna = emulator.add_user("Anna", language_code="en")
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         before = len((await session.exec(select(OutboxMessage))).all())
     for data in ("garbage", "st1:take:999999:", "st1:explode:1:", "st1:take:notanumber:",
                  StaffAction(action="move", report=number, value="no_such_dept").pack()):
         answer = await emulator.wait_for_callback_answer(emulator.click(official, card, data))
         assert answer["text"]  # always answered
     assert await status_of(citybot, number) == "new"
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         assert len((await session.exec(select(OutboxMessage))).all()) == before
 
 

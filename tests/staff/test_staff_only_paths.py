@@ -67,7 +67,7 @@ class Desk:
 async def settled(desk: Desk) -> None:
     """Whatever the set-up queued has been delivered."""
     for _ in range(200):
-        if not await count_rows(desk.citybot.services, OutboxMessage,
+        if not await count_rows(desk.citybot.runtime, OutboxMessage,
                                 OutboxMessage.state.in_(("pending", "sending"))):
             return
         await asyncio.sleep(0.025)
@@ -87,7 +87,7 @@ async def desk(emulator, citybot, staff_group, official) -> Desk:
     relayed = await emulator.wait_for_message(staff_group, contains="диван")
     emulator.send_text(official, "/announce Water is off on Friday", chat=staff_group)
     preview = await emulator.wait_for_message(staff_group, contains="Preview")
-    async with citybot.services.sessions() as session:
+    async with citybot.runtime.sessions() as session:
         handoff = (await session.exec(select(Handoff.id))).one()
         broadcast = (await session.exec(select(Broadcast.id))).one()
     found = Desk(emulator, citybot, staff_group, official, anna, boris, number, card, header,
@@ -98,7 +98,7 @@ async def desk(emulator, citybot, staff_group, official) -> Desk:
 
 async def snapshot(desk: Desk) -> dict[str, Any]:
     """What staff could change, and what residents were sent."""
-    async with desk.citybot.services.sessions() as session:
+    async with desk.citybot.runtime.sessions() as session:
         reports = [r.model_dump() for r in (await session.exec(select(Report))).all()]
         broadcasts = [(b.id, b.state, b.audience)
                       for b in (await session.exec(select(Broadcast))).all()]
@@ -169,7 +169,7 @@ def card_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
 
 
 async def move(a: Attempt) -> None:
-    config = a.desk.citybot.services.config
+    config = a.desk.citybot.runtime.config
     other = next(d.id for d in config.departments if d.id != config.department_for("roads").id)
     await refused_button(a, a.desk.card, StaffAction(action="move", report=a.desk.number,
                                                      value=other).pack())
@@ -210,27 +210,27 @@ async def reply_in_helpdesk(a: Attempt) -> None:
 async def removed_between_press_and_note(a: Attempt) -> None:
     """A member presses Resolved, is removed (Telegram tells the bot at once), then writes the
     note, or /cancel."""
-    emulator, group, services = a.desk.emulator, a.desk.group, a.desk.citybot.services
-    services.staff_members[a.person.id] = (False, time.monotonic())  # fresh: gone when noticed
+    emulator, group, runtime = a.desk.emulator, a.desk.group, a.desk.citybot.runtime
+    runtime.staff_members[a.person.id] = (False, time.monotonic())  # fresh: gone when noticed
     emulator.add_member(group, a.person)
-    await noticed(services, a.person)
+    await noticed(runtime, a.person)
     drain(emulator, group)
     answer = await emulator.wait_for_callback_answer(emulator.click(
         a.person, a.desk.card, StaffAction(action="resolve", report=a.desk.number).pack()))
     assert answer.get("text") is None, answer  # asked for the note: a member then
     prompt = await emulator.wait_for_message(
         group, predicate=lambda m: "force_reply" in (m.get("reply_markup") or {}))
-    assert services.staff_members[a.person.id][0] is True  # cached for a minute...
+    assert runtime.staff_members[a.person.id][0] is True  # cached for a minute...
     a.leave()
-    await noticed(services, a.person)  # ... unless Telegram says the membership changed
+    await noticed(runtime, a.person)  # ... unless Telegram says the membership changed
     await refused_message(a, "Patched it", reply_to=prompt)
     await refused_message(a, "/cancel")
 
 
-async def noticed(services: Any, person: Any) -> None:
+async def noticed(runtime: Any, person: Any) -> None:
     """The bot handled the chat_member update: the person's cached membership is gone."""
     for _ in range(300):
-        if person.id not in services.staff_members:
+        if person.id not in runtime.staff_members:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the membership change was not noticed")
@@ -330,7 +330,7 @@ PATHS = [
     ("en", "left"), ("ru", "kicked"), ("en", "restricted"),
 ])
 async def test_non_members_are_refused_on_every_staff_path(desk, language, status) -> None:
-    emulator, translate = desk.emulator, desk.citybot.services.translator(language)
+    emulator, translate = desk.emulator, desk.citybot.runtime.translator(language)
     person = emulator.add_user("Mallory", language_code=language)
     emulator.send_text(person, "/start")
     await emulator.wait_for_message(person)
@@ -342,7 +342,7 @@ async def test_non_members_are_refused_on_every_staff_path(desk, language, statu
     failures = []
     for path in PATHS:
         attempt.leave()  # as they were, whatever an earlier path did
-        desk.citybot.services.staff_members.pop(person.id, None)
+        desk.citybot.runtime.staff_members.pop(person.id, None)
         try:
             await path.attempt(attempt)
             await asyncio.sleep(0.05)  # whatever a missing guard would let through, is done
@@ -360,8 +360,8 @@ async def test_non_members_are_refused_on_every_staff_path(desk, language, statu
 async def test_chats_and_bots_writing_in_the_staff_group(desk) -> None:
     """An anonymous administrator writes as the group: staff. A channel (a person writing as
     their channel, or a linked channel's post), or another bot in the group: refused."""
-    emulator, group, services = desk.emulator, desk.group, desk.citybot.services
-    refusal = services.translator(services.config.city.default_language)("staff-only")
+    emulator, group, runtime = desk.emulator, desk.group, desk.citybot.runtime
+    refusal = runtime.translator(runtime.config.city.default_language)("staff-only")
     before = await snapshot(desk)
 
     drain(emulator, group)
@@ -429,8 +429,8 @@ def test_every_staff_handler_is_guarded(city_config) -> None:
                  handlers_of(staff.build_router(chat_id)) if not guarded(router, event)]
     assert not unguarded, f"staff handlers without StaffOnly: {unguarded}"
 
-    services = SimpleNamespace(config=city_config, staff_chat_id=chat_id)
-    dispatcher = build_dispatcher(services, MemoryStorage())  # the whole bot, as it runs
+    runtime = SimpleNamespace(config=city_config, staff_chat_id=chat_id)
+    dispatcher = build_dispatcher(runtime, MemoryStorage())  # the whole bot, as it runs
     suspicious = []
     for router, event, handler in handlers_of(dispatcher):
         staffish = handler.callback.__module__.startswith("citybot.dialogs.staff") or \
@@ -456,7 +456,7 @@ async def test_a_restricted_official_still_in_the_group_is_staff(desk) -> None:
     """Restricted (muted) but still a member (`is_member`): staff, as every member is."""
     emulator, group, official = desk.emulator, desk.group, desk.official
     emulator.add_member(group, official, "restricted")  # is_member: True
-    desk.citybot.services.staff_members.clear()
+    desk.citybot.runtime.staff_members.clear()
     drain(emulator, desk.anna)
     answer = await emulator.wait_for_callback_answer(emulator.click(
         official, desk.card, StaffAction(action="take", report=desk.number).pack()))

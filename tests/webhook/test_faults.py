@@ -281,8 +281,8 @@ def apologies(emulator, *people) -> list[str]:
 async def every_report_once(emulator, running, staff_group, reporters: dict[int, tuple]) -> None:
     """Each report exists once, as its resident wrote it; its card is posted once, in its
     department's topic, with its photos once; a topic per department, created once."""
-    services = running.services
-    async with services.sessions() as session:
+    runtime = running.runtime
+    async with runtime.sessions() as session:
         filed = {r.id: r for r in (await session.exec(select(Report))).all()}
         photos = (await session.exec(select(ReportPhoto))).all()
     assert sorted(filed) == sorted(reporters), (sorted(filed), sorted(reporters))
@@ -311,12 +311,12 @@ async def every_update_handled(running, emulator) -> None:
     """Every update the emulator made was delivered, handled and recorded once."""
     await until(lambda: emulator.webhook is not None and not emulator._inflight
                 and not any(q.qsize() for q in emulator._queues), what="updates delivered")
-    assert await count_rows(running.services, ProcessedUpdate) == emulator.stats.updates
+    assert await count_rows(running.runtime, ProcessedUpdate) == emulator.stats.updates
 
 
 async def nothing_left_to_send(running) -> None:
     async def backlog() -> int:
-        return await count_rows(running.services, OutboxMessage,
+        return await count_rows(running.runtime, OutboxMessage,
                                 OutboxMessage.state.in_(["pending", "sending"]))
 
     for _ in range(300):
@@ -436,8 +436,8 @@ def watch_late_transactions(running) -> list[str]:
                 scope.committed or getattr(scope, "seen_committing", False)):
             late.append(" > ".join(_callers()))
 
-    event.listen(running.services.engine.sync_engine, "commit", on_commit)
-    event.listen(running.services.engine.sync_engine, "begin", on_begin)
+    event.listen(running.runtime.engine.sync_engine, "commit", on_commit)
+    event.listen(running.runtime.engine.sync_engine, "begin", on_begin)
     return late
 
 
@@ -514,7 +514,7 @@ async def test_a_staff_button_does_its_database_work_in_one_commit(
         anna = emulator.add_user("Anna", language_code="en")
         number = await file_report(emulator, anna, "Broken bench in the park")
         card = await emulator.wait_for_message(staff_group, predicate=is_card(number), timeout=15)
-        forget(running.services, official.id)
+        forget(running.runtime, official.id)
         asked = emulator.stats.calls["getChatMember"]
         emulator.click_button(official, card, "🛠")
         await emulator.wait_for_message(anna, timeout=15)  # told that work started
@@ -791,7 +791,7 @@ async def test_bot_api_5xx_bursts_hangs_and_a_429_storm_lose_and_double_nothing(
         double_answers = [c for c in emulator.requests
                           if c.method == "answerCallbackQuery" and c.status == 400]
         assert double_answers == []
-        async with running.services.sessions() as session:
+        async with running.runtime.sessions() as session:
             states = (await session.exec(select(OutboxMessage.state))).all()
         assert set(states) == {"sent"}
 
@@ -808,17 +808,17 @@ async def test_what_telegram_accepted_while_the_database_was_away_is_not_sent_ag
 
     from citybot.bot import courier as courier_module
     from citybot.bot.app import build_bot
-    from citybot.context import build_services
+    from citybot.runtime import build_runtime
     from citybot.services.pacing import Pacer
     from citybot.settings import Settings
     from citybot.storage import outbox
 
     await asyncio.to_thread(upgrade, sqlite_url)
-    services = build_services(Settings(BOT_TOKEN=emulator.token, DATABASE_URL=sqlite_url),
+    runtime = build_runtime(Settings(BOT_TOKEN=emulator.token, DATABASE_URL=sqlite_url),
                               city_config)
     bot = build_bot(emulator.token, emulator.url)
     anna = emulator.add_user("Anna", language_code="en")
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         await outbox.enqueue(session=session, kind="notification", chat_id=anna.id,
                              payload={"text": "Your report #7 is in progress"})
         await session.commit()
@@ -831,29 +831,29 @@ async def test_what_telegram_accepted_while_the_database_was_away_is_not_sent_ag
     try:
         monkeypatch.setattr(courier_module, "_write_sent", database_away)
         monkeypatch.setattr(courier_module, "RECORD_RETRIES", 1)
-        first = courier_module.Courier(bot, services, worker=worker_name,
+        first = courier_module.Courier(bot, runtime, worker=worker_name,
                                        pacer=Pacer(per_chat_interval=0.05))
         assert await first.deliver_due(wait=True) == 1
         await emulator.wait_for_message(anna, contains="#7 is in progress")
-        assert list(services.unrecorded) and await count_rows(
-            services, OutboxMessage, OutboxMessage.state == "sending") == 1
+        assert list(runtime.unrecorded) and await count_rows(
+            runtime, OutboxMessage, OutboxMessage.state == "sending") == 1
 
         # the database is back; the courier starts again in this process (the lease regained)
         monkeypatch.setattr(courier_module, "_write_sent", real_write)
-        second = courier_module.Courier(bot, services, worker=worker_name,
+        second = courier_module.Courier(bot, runtime, worker=worker_name,
                                         pacer=Pacer(per_chat_interval=0.05))
-        running = asyncio.create_task(second.run(services.courier_wakeup, idle_seconds=0.05))
+        running = asyncio.create_task(second.run(runtime.courier_wakeup, idle_seconds=0.05))
         try:
-            await until(lambda: not services.unrecorded, timeout=10, what="recorded")
+            await until(lambda: not runtime.unrecorded, timeout=10, what="recorded")
             await emulator.assert_no_message(anna, within=0.5)
         finally:
             running.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await running
         assert len(said(emulator, anna, "#7 is in progress")) == 1
-        assert await count_rows(services, OutboxMessage, OutboxMessage.state == "sent") == 1
+        assert await count_rows(runtime, OutboxMessage, OutboxMessage.state == "sent") == 1
     finally:
-        await services.close()
+        await runtime.close()
         await bot.session.close()
 
 
@@ -867,18 +867,18 @@ async def test_a_state_written_by_an_update_that_failed_is_not_remembered(
     way) must not stay in the copy, or the re-sent update would find the conversation ahead."""
     from aiogram.fsm.storage.base import StorageKey
 
-    from citybot.context import build_services
+    from citybot.runtime import build_runtime
     from citybot.settings import Settings
     from citybot.storage.fsm import SQLStorage, current_session
 
     await asyncio.to_thread(upgrade, sqlite_url)
-    services = build_services(Settings(DATABASE_URL=sqlite_url), city_config)
-    storage = SQLStorage(services.engine)
+    runtime = build_runtime(Settings(DATABASE_URL=sqlite_url), city_config)
+    storage = SQLStorage(runtime.engine)
     key = StorageKey(bot_id=1, chat_id=5, user_id=5)
     try:
         await storage.set_state(key, "ReportFlow:location")  # committed on its own
         with contextlib.suppress(RuntimeError):
-            async with services.sessions() as session:  # the update's session
+            async with runtime.sessions() as session:  # the update's session
                 token = current_session.set(session)
                 try:
                     await storage.set_state(key, "ReportFlow:photos")
@@ -889,6 +889,6 @@ async def test_a_state_written_by_an_update_that_failed_is_not_remembered(
                 finally:
                     current_session.reset(token)
         assert await storage.get_state(key) == "ReportFlow:location"
-        assert await SQLStorage(services.engine).get_state(key) == "ReportFlow:location"
+        assert await SQLStorage(runtime.engine).get_state(key) == "ReportFlow:location"
     finally:
-        await services.close()
+        await runtime.close()

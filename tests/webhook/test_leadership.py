@@ -7,21 +7,21 @@ import contextlib
 from datetime import timedelta
 
 from citybot.bot.leadership import Leadership
-from citybot.context import build_services
+from citybot.runtime import build_runtime
 from citybot.settings import Settings
 from citybot.storage.database import upgrade
 from citybot.storage.leases import acquire_lease, lease_holder, release_lease
 
 
-async def services_for(url: str, config):
+async def runtime_for(url: str, config):
     await asyncio.to_thread(upgrade, url)
-    return build_services(Settings(DATABASE_URL=url), config)
+    return build_runtime(Settings(DATABASE_URL=url), config)
 
 
 async def test_a_lease_has_one_holder_until_it_expires(any_database_url, city_config) -> None:
-    services = await services_for(any_database_url, city_config)
+    runtime = await runtime_for(any_database_url, city_config)
     try:
-        async with services.sessions() as session:
+        async with runtime.sessions() as session:
             ttl = timedelta(seconds=0.5)
             assert await acquire_lease(session=session, name="x", holder="a", ttl=ttl)
             assert not await acquire_lease(session=session, name="x", holder="b", ttl=ttl)
@@ -34,13 +34,13 @@ async def test_a_lease_has_one_holder_until_it_expires(any_database_url, city_co
             await release_lease(session=session, name="x", holder="b")  # a clean stop
             assert await acquire_lease(session=session, name="x", holder="a", ttl=ttl)
     finally:
-        await services.close()
+        await runtime.close()
 
 
 class Worker:
-    def __init__(self, services, name: str, ttl: float = 1.0) -> None:
+    def __init__(self, runtime, name: str, ttl: float = 1.0) -> None:
         self.running = 0
-        self.leadership = Leadership(services, on_gain=self.gain, on_loss=self.lose,
+        self.leadership = Leadership(runtime, on_gain=self.gain, on_loss=self.lose,
                                      holder=name, ttl=ttl, renew_every=ttl / 5)
         self.task = asyncio.create_task(self.leadership.run())
 
@@ -67,8 +67,8 @@ async def wait_until(condition, timeout: float = 5.0) -> None:
 async def test_two_workers_one_leader_and_a_takeover_when_it_stops(
     any_database_url, city_config
 ) -> None:
-    services = await services_for(any_database_url, city_config)
-    first, second = Worker(services, "first"), Worker(services, "second")
+    runtime = await runtime_for(any_database_url, city_config)
+    first, second = Worker(runtime, "first"), Worker(runtime, "second")
     try:
         await wait_until(lambda: first.running + second.running == 1)
         await asyncio.sleep(0.5)  # several renewals later, still exactly one
@@ -80,24 +80,24 @@ async def test_two_workers_one_leader_and_a_takeover_when_it_stops(
     finally:
         await first.stop()
         await second.stop()
-        await services.close()
+        await runtime.close()
 
 
 async def test_a_dead_holders_lease_is_taken_over_after_it_expires(
     sqlite_url, city_config
 ) -> None:
-    services = await services_for(sqlite_url, city_config)
-    async with services.sessions() as session:  # a worker that was SIGKILLed holding it
+    runtime = await runtime_for(sqlite_url, city_config)
+    async with runtime.sessions() as session:  # a worker that was SIGKILLed holding it
         await acquire_lease(session=session, name="singletons", holder="dead",
                             ttl=timedelta(seconds=1))
-    survivor = Worker(services, "survivor")
+    survivor = Worker(runtime, "survivor")
     try:
         await asyncio.sleep(0.5)
         assert survivor.running == 0
         await wait_until(lambda: survivor.running == 1, timeout=2.0)
     finally:
         await survivor.stop()
-        await services.close()
+        await runtime.close()
 
 
 async def test_a_stopping_worker_keeps_its_lease_but_never_takes_one(
@@ -105,8 +105,8 @@ async def test_a_stopping_worker_keeps_its_lease_but_never_takes_one(
 ) -> None:
     """All workers are stopped together: the leader's release must not hand the singletons to
     a worker that is itself on its way out."""
-    services = await services_for(any_database_url, city_config)
-    first, second = Worker(services, "first"), Worker(services, "second")
+    runtime = await runtime_for(any_database_url, city_config)
+    first, second = Worker(runtime, "first"), Worker(runtime, "second")
     try:
         await wait_until(lambda: first.running + second.running == 1)
         leader, other = (first, second) if first.running else (second, first)
@@ -120,4 +120,4 @@ async def test_a_stopping_worker_keeps_its_lease_but_never_takes_one(
     finally:
         await first.stop()
         await second.stop()
-        await services.close()
+        await runtime.close()

@@ -63,7 +63,7 @@ async def test_a_request_without_the_right_secret_is_refused_and_not_handled(
         "from": {"id": anna.id, "is_bot": False, "first_name": "Anna"}}}
     assert await post(webhook_bot.url, update, secret) == 401
     await emulator.assert_no_message(anna, within=0.5)
-    assert await count_rows(webhook_bot.services, ProcessedUpdate) == 0
+    assert await count_rows(webhook_bot.runtime, ProcessedUpdate) == 0
 
 
 async def test_an_update_delivered_twice_is_handled_once(emulator, webhook_bot) -> None:
@@ -91,8 +91,8 @@ async def test_healthz_says_the_database_answers(webhook_bot) -> None:
 
 
 async def test_healthz_is_503_when_the_database_does_not_answer(webhook_bot) -> None:
-    await webhook_bot.services.engine.dispose()
-    webhook_bot.services.sessions.configure(bind=_broken_engine())
+    await webhook_bot.runtime.engine.dispose()
+    webhook_bot.runtime.sessions.configure(bind=_broken_engine())
     async with aiohttp.ClientSession() as client, client.get(
             f"{webhook_bot.url}/healthz") as response:
         assert response.status == 503

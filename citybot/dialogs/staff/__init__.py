@@ -11,11 +11,11 @@ from aiogram import F, Router
 from aiogram.filters import Command, or_f
 from aiogram.types import CallbackQuery, Message
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
 from citybot.dialogs.staff import actions, announce, commands, relay
 from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 
 __all__ = ["build_guard_router", "build_membership_router", "build_router"]
 
@@ -43,14 +43,14 @@ def build_router(staff_chat_id: int) -> Router:
 
 # ---- staff buttons and commands outside the staff group -------------------------------------
 
-async def on_staff_button_elsewhere(query: CallbackQuery, services: Services,
+async def on_staff_button_elsewhere(query: CallbackQuery, runtime: Runtime,
                                     texts: Texts) -> None:
-    staff = await is_staff(query.bot, services, query.from_user.id)
+    staff = await is_staff(query.bot, runtime, query.from_user.id)
     await query.answer(texts("staff-use-in-group" if staff else "staff-only"), show_alert=True)
 
 
-async def on_staff_command_elsewhere(message: Message, services: Services, texts: Texts) -> None:
-    staff = message.from_user is not None and await is_staff(message.bot, services,
+async def on_staff_command_elsewhere(message: Message, runtime: Runtime, texts: Texts) -> None:
+    staff = message.from_user is not None and await is_staff(message.bot, runtime,
                                                              message.from_user.id)
     await message.answer(texts("staff-use-in-group" if staff else "staff-only"))
 

@@ -13,7 +13,7 @@ from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, User
 
-from citybot.context import Services
+from citybot.runtime import Runtime
 from citybot.services.workflow import Actor
 
 log = logging.getLogger("citybot.staff")
@@ -22,26 +22,26 @@ CACHE_SECONDS = 60.0
 MEMBER = frozenset({"creator", "administrator", "member"})
 
 
-async def is_staff(bot: Bot, services: Services, user_id: int) -> bool:
+async def is_staff(bot: Bot, runtime: Runtime, user_id: int) -> bool:
     """Asked of Telegram at most once a minute per person; a failed question means no."""
     now = time.monotonic()
-    cached = services.staff_members.get(user_id)
+    cached = runtime.staff_members.get(user_id)
     if cached is not None and now - cached[1] < CACHE_SECONDS:
         return cached[0]
     try:
-        member = await bot.get_chat_member(services.staff_chat_id, user_id)
+        member = await bot.get_chat_member(runtime.staff_chat_id, user_id)
     except (TelegramAPIError, ClientDecodeError) as error:
         log.warning("membership check failed user_id=%s error=%s", user_id, error)
         return False
     staff = member.status in MEMBER or (member.status == "restricted"
                                         and bool(getattr(member, "is_member", False)))
-    services.staff_members[user_id] = (staff, now)
+    runtime.staff_members[user_id] = (staff, now)
     return staff
 
 
-def forget(services: Services, user_id: int) -> None:
+def forget(runtime: Runtime, user_id: int) -> None:
     """The next check asks Telegram again."""
-    services.staff_members.pop(user_id, None)
+    runtime.staff_members.pop(user_id, None)
 
 
 def actor_of(user: User) -> Actor:
@@ -57,13 +57,13 @@ class StaffOnly(BaseMiddleware):
         event: TelegramObject, data: dict[str, Any],
     ) -> Any:
         user: User | None = data.get("event_from_user")
-        services: Services = data["services"]
+        runtime: Runtime = data["runtime"]
         anonymous_admin = isinstance(event, Message) and event.sender_chat is not None and \
-            event.sender_chat.id == services.staff_chat_id
+            event.sender_chat.id == runtime.staff_chat_id
         if anonymous_admin:
             data["actor"] = Actor(kind="staff", telegram_id=None, name=None)
             return await handler(event, data)
-        if user is None or user.is_bot or not await is_staff(data["bot"], services, user.id):
+        if user is None or user.is_bot or not await is_staff(data["bot"], runtime, user.id):
             await refuse(event, data["texts"])
             return None
         data["actor"] = actor_of(user)
@@ -80,12 +80,12 @@ class AskBeforeSaving(BaseMiddleware):
         self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
         event: TelegramObject, data: dict[str, Any],
     ) -> Any:
-        services: Services = data["services"]
+        runtime: Runtime = data["runtime"]
         chat = data.get("event_chat")
         user: User | None = data.get("event_from_user")
-        if chat is not None and chat.id == services.staff_chat_id and user is not None \
+        if chat is not None and chat.id == runtime.staff_chat_id and user is not None \
                 and not user.is_bot:
-            await is_staff(data["bot"], services, user.id)
+            await is_staff(data["bot"], runtime, user.id)
         return await handler(event, data)
 
 
@@ -100,10 +100,10 @@ async def refuse(event: TelegramObject, texts: Any) -> None:
 
 # ---- membership changes ---------------------------------------------------------------------
 
-async def on_membership_changed(update: ChatMemberUpdated, services: Services) -> None:
+async def on_membership_changed(update: ChatMemberUpdated, runtime: Runtime) -> None:
     """Someone joined, left, was removed or restricted: a removed official loses access at once,
     not when the cache expires (Telegram tells the bot as an administrator of the group)."""
-    forget(services, update.new_chat_member.user.id)
+    forget(runtime, update.new_chat_member.user.id)
 
 
 def build_membership_router(staff_chat_id: int) -> Router:

@@ -15,11 +15,11 @@ from aiogram.types import CallbackQuery, ForceReply, Message, User
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import StaffAction
 from citybot.dialogs.followup import reporter_markup
 from citybot.dialogs.states import StaffFlow
 from citybot.i18n import Html, Texts
+from citybot.runtime import Runtime
 from citybot.services import notify, workflow
 from citybot.services.workflow import Actor, Change, Refused
 from citybot.storage.models import Report, utcnow
@@ -56,9 +56,9 @@ async def load(query: CallbackQuery, number: int, session: AsyncSession,
     return report
 
 
-async def announce(session: AsyncSession, services: Services, change: Change) -> None:
+async def announce(session: AsyncSession, runtime: Runtime, change: Change) -> None:
     """The card is re-drawn; the reporter and every follower hear about it."""
-    await notify.status_changed(session=session, services=services, change=change,
+    await notify.status_changed(session=session, runtime=runtime, change=change,
                                 reporter_markup=reporter_markup)
 
 
@@ -69,7 +69,7 @@ def done_text(texts: Texts, report: Report) -> str:
 # ---- one-tap actions ------------------------------------------------------------------------
 
 async def on_take(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                  services: Services, texts: Texts, actor: Actor) -> None:
+                  runtime: Runtime, texts: Texts, actor: Actor) -> None:
     report = await load(query, callback_data.report, session, texts)
     if report is None:
         return
@@ -78,12 +78,12 @@ async def on_take(query: CallbackQuery, callback_data: StaffAction, session: Asy
     except Refused as refusal:
         await query.answer(refusal_text(texts, refusal), show_alert=True)
         return
-    await announce(session, services, change)
+    await announce(session, runtime, change)
     await query.answer(texts("staff-taken", number=str(report.id)))
 
 
 async def on_progress(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                      services: Services, texts: Texts, actor: Actor) -> None:
+                      runtime: Runtime, texts: Texts, actor: Actor) -> None:
     report = await load(query, callback_data.report, session, texts)
     if report is None:
         return
@@ -93,7 +93,7 @@ async def on_progress(query: CallbackQuery, callback_data: StaffAction, session:
     except Refused as refusal:
         await query.answer(refusal_text(texts, refusal), show_alert=True)
         return
-    await announce(session, services, change)
+    await announce(session, runtime, change)
     await query.answer(done_text(texts, report))
 
 
@@ -148,7 +148,7 @@ class PendingNote(Filter):
 
 
 async def on_note(message: Message, pending: dict, state: FSMContext, session: AsyncSession,
-                  services: Services, texts: Texts, actor: Actor) -> None:
+                  runtime: Runtime, texts: Texts, actor: Actor) -> None:
     text = (message.text or message.caption or "").strip()
     photo = message.photo[-1].file_id if message.photo else None
     action = pending["action"]
@@ -167,7 +167,7 @@ async def on_note(message: Message, pending: dict, state: FSMContext, session: A
                 return
             change = await workflow.mark_duplicate(session=session, report=report, actor=actor,
                                                    original_number=int(match.group(1)))
-            await notify.merged(session=session, services=services, change=change)
+            await notify.merged(session=session, runtime=runtime, change=change)
         else:
             change = await workflow.move(session=session, report=report, action=action,
                                          actor=actor, note=text, file_id=photo)
@@ -176,7 +176,7 @@ async def on_note(message: Message, pending: dict, state: FSMContext, session: A
         if refusal.key not in KEEP_ASKING:
             await state.clear()
         return
-    await announce(session, services, change)
+    await announce(session, runtime, change)
     await state.clear()
     await message.reply(done_text(texts, report))
 
@@ -189,7 +189,7 @@ async def on_cancel_note(message: Message, state: FSMContext, texts: Texts) -> N
 # ---- reassign -------------------------------------------------------------------------------
 
 async def on_reassign(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                      services: Services, texts: Texts) -> None:
+                      runtime: Runtime, texts: Texts) -> None:
     report = await load(query, callback_data.report, session, texts)
     if report is None:
         return
@@ -199,7 +199,7 @@ async def on_reassign(query: CallbackQuery, callback_data: StaffAction, session:
         await query.answer(refusal_text(texts, refusal), show_alert=True)
         return
     builder = InlineKeyboardBuilder()
-    for department in services.config.departments:
+    for department in runtime.config.departments:
         if department.id != report.department:
             builder.button(text=department.name.get(texts.lang),
                            callback_data=StaffAction(action="move", report=report.id,
@@ -211,20 +211,20 @@ async def on_reassign(query: CallbackQuery, callback_data: StaffAction, session:
 
 
 async def on_move(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                  services: Services, texts: Texts, actor: Actor) -> None:
+                  runtime: Runtime, texts: Texts, actor: Actor) -> None:
     report = await load(query, callback_data.report, session, texts)
     if report is None:
         return
     try:
         change = await workflow.reassign(session=session, report=report, actor=actor,
-                                         department=callback_data.value, config=services.config)
+                                         department=callback_data.value, config=runtime.config)
     except Refused as refusal:
         await query.answer(refusal_text(texts, refusal), show_alert=True)
         return
-    await notify.moved(session=session, services=services, change=change)
-    await announce(session, services, change)
+    await notify.moved(session=session, runtime=runtime, change=change)
+    await announce(session, runtime, change)
     await query.answer()
-    department = services.config.department(report.department).name.get(texts.lang)
+    department = runtime.config.department(report.department).name.get(texts.lang)
     await query.message.edit_text(texts("staff-moved", number=str(report.id),
                                         department=department))
 

@@ -12,9 +12,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot import jobs
-from citybot.context import Services
 from citybot.dialogs.callbacks import AnnounceAction
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import broadcasts
 from citybot.services.workflow import Actor
 from citybot.storage.models import Broadcast, BroadcastState
@@ -23,8 +23,8 @@ from citybot.storage.subscriptions import TOPICS
 MAX_TEXT = 3500  # characters: an announcement fits one message with its header and footer
 
 
-def preview_text(broadcast: Broadcast, count: int, texts: Texts, services: Services) -> str:
-    config = services.config
+def preview_text(broadcast: Broadcast, count: int, texts: Texts, runtime: Runtime) -> str:
+    config = runtime.config
     resident_view = "\n\n".join(broadcasts.announcement_text(broadcast, config, texts))
     districts = [config.city.district(d).name.get(texts.lang)
                  for d in broadcast.audience.get("districts", [])]
@@ -39,10 +39,10 @@ def preview_text(broadcast: Broadcast, count: int, texts: Texts, services: Servi
 
 
 def preview_markup(broadcast: Broadcast, count: int, texts: Texts,
-                   services: Services) -> InlineKeyboardMarkup:
+                   runtime: Runtime) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     chosen = set(broadcast.audience.get("districts", []))
-    for district in services.config.city.districts:
+    for district in runtime.config.city.districts:
         mark = "✅" if district.id in chosen else "▫️"
         builder.button(text=f"{mark} {district.name.get(texts.lang)}",
                        callback_data=AnnounceAction(action="district", broadcast=broadcast.id,
@@ -57,13 +57,13 @@ def preview_markup(broadcast: Broadcast, count: int, texts: Texts,
                    callback_data=AnnounceAction(action="send", broadcast=broadcast.id))
     builder.button(text=texts("announce-button-cancel"),
                    callback_data=AnnounceAction(action="cancel", broadcast=broadcast.id))
-    sizes = [2] * ((len(services.config.city.districts) + 1) // 2) + [1] * len(TOPICS) + [2]
+    sizes = [2] * ((len(runtime.config.city.districts) + 1) // 2) + [1] * len(TOPICS) + [2]
     builder.adjust(*sizes)
     return builder.as_markup()
 
 
 async def on_announce(message: Message, command: CommandObject, session: AsyncSession,
-                      services: Services, texts: Texts, actor: Actor) -> None:
+                      runtime: Runtime, texts: Texts, actor: Actor) -> None:
     text = (command.args or "").strip()
     if not text:
         await message.reply(texts("announce-usage"))
@@ -77,12 +77,12 @@ async def on_announce(message: Message, command: CommandObject, session: AsyncSe
     if draft is None:
         return  # the same command handled before (a re-delivered update)
     count = await broadcasts.audience_size(session=session, broadcast=draft)
-    await message.reply(preview_text(draft, count, texts, services),
-                        reply_markup=preview_markup(draft, count, texts, services))
+    await message.reply(preview_text(draft, count, texts, runtime),
+                        reply_markup=preview_markup(draft, count, texts, runtime))
 
 
 async def on_preview_button(query: CallbackQuery, callback_data: AnnounceAction,
-                            session: AsyncSession, services: Services, texts: Texts,
+                            session: AsyncSession, runtime: Runtime, texts: Texts,
                             actor: Actor) -> None:
     broadcast = await session.get(Broadcast, callback_data.broadcast)
     if broadcast is None or broadcast.kind != "announcement":
@@ -94,25 +94,25 @@ async def on_preview_button(query: CallbackQuery, callback_data: AnnounceAction,
         return
     action = callback_data.action
     if action == "send":
-        await send(query, broadcast, session, services, texts, actor)
+        await send(query, broadcast, session, runtime, texts, actor)
         return
     if action == "cancel":
         await broadcasts.cancel_announcement(session=session, broadcast_id=broadcast.id)
         await query.answer()
         await query.message.edit_text(texts("announce-cancelled"))
         return
-    toggle(broadcast, action, callback_data.value, services)
+    toggle(broadcast, action, callback_data.value, runtime)
     session.add(broadcast)
     count = await broadcasts.audience_size(session=session, broadcast=broadcast)
     await query.answer()
-    await query.message.edit_text(preview_text(broadcast, count, texts, services),
-                                  reply_markup=preview_markup(broadcast, count, texts, services))
+    await query.message.edit_text(preview_text(broadcast, count, texts, runtime),
+                                  reply_markup=preview_markup(broadcast, count, texts, runtime))
 
 
-def toggle(broadcast: Broadcast, action: str, value: str, services: Services) -> None:
+def toggle(broadcast: Broadcast, action: str, value: str, runtime: Runtime) -> None:
     audience = {"districts": list(broadcast.audience.get("districts", [])),
                 "topics": list(broadcast.audience.get("topics", []))}
-    if action == "district" and value in {d.id for d in services.config.city.districts}:
+    if action == "district" and value in {d.id for d in runtime.config.city.districts}:
         audience["districts"] = sorted(set(audience["districts"]) ^ {value})
     elif action == "topic" and value in TOPICS:
         audience["topics"] = [t for t in TOPICS if (t in audience["topics"]) != (t == value)]
@@ -120,7 +120,7 @@ def toggle(broadcast: Broadcast, action: str, value: str, services: Services) ->
 
 
 async def send(query: CallbackQuery, broadcast: Broadcast, session: AsyncSession,
-               services: Services, texts: Texts, actor: Actor) -> None:
+               runtime: Runtime, texts: Texts, actor: Actor) -> None:
     count = await broadcasts.audience_size(session=session, broadcast=broadcast)
     if not count:
         await query.answer(texts("announce-nobody"), show_alert=True)
@@ -129,9 +129,9 @@ async def send(query: CallbackQuery, broadcast: Broadcast, session: AsyncSession
         await query.answer(texts("button-expired"))
         return
     await session.commit()  # the update's one commit: the audience as previewed, and started
-    services.spawn(jobs.run_announcement(services, broadcast.id))  # reads what was committed
+    runtime.spawn(jobs.run_announcement(runtime, broadcast.id))  # reads what was committed
     await query.answer()
-    resident_view = "\n\n".join(broadcasts.announcement_text(broadcast, services.config, texts))
+    resident_view = "\n\n".join(broadcasts.announcement_text(broadcast, runtime.config, texts))
     status = texts("announce-sending", count=count, name=actor.name or texts("history-staff"))
     await query.message.edit_text(f"{status}\n\n{resident_view}")
 

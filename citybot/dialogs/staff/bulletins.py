@@ -11,14 +11,14 @@ from aiogram import Bot
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot.queues import queue_thread
-from citybot.context import Services
 from citybot.dialogs.staff.deliveries import helpdesk_thread
+from citybot.runtime import Runtime
 from citybot.storage.models import OutboxMessage
 
 
-async def deliver_staff_digest(bot: Bot, services: Services, session: AsyncSession,
+async def deliver_staff_digest(bot: Bot, runtime: Runtime, session: AsyncSession,
                                message: OutboxMessage) -> int | None:
-    thread_id = await queue_thread(bot, services, session, message.payload["department"],
+    thread_id = await queue_thread(bot, runtime, session, message.payload["department"],
                                    message.chat_id)
     await session.commit()  # the database is not held while Telegram answers
     sent = await bot.send_message(message.chat_id, message.payload["text"],
@@ -26,10 +26,10 @@ async def deliver_staff_digest(bot: Bot, services: Services, session: AsyncSessi
     return sent.message_id
 
 
-async def deliver_summary(bot: Bot, services: Services, session: AsyncSession,
+async def deliver_summary(bot: Bot, runtime: Runtime, session: AsyncSession,
                           message: OutboxMessage) -> int | None:
-    thread_id = services.config.staff.digest_topic_id or await helpdesk_thread(
-        bot, services, session, message.chat_id)
+    thread_id = runtime.config.staff.digest_topic_id or await helpdesk_thread(
+        bot, runtime, session, message.chat_id)
     await session.commit()
     sent = await bot.send_message(message.chat_id, message.payload["text"],
                                   message_thread_id=thread_id)

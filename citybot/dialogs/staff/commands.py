@@ -11,10 +11,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.cards import STATUS_ICONS
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import desk
 from citybot.storage.models import EventKind, Report, ReportEvent, ReportStatus, Resident, utcnow
 from citybot.storage.reports import (
@@ -46,22 +46,22 @@ def duration(span: timedelta, texts: Texts) -> str:
     return f"{days} {texts('unit-d')} {hours % 24} {texts('unit-h')}"
 
 
-async def where(message: Message, session: AsyncSession, services: Services,
+async def where(message: Message, session: AsyncSession, runtime: Runtime,
                 texts: Texts) -> tuple[str | None, str]:
     """The department whose topic this is (None: all of them) and its name."""
     department = await desk.department_of_thread(
-        session=session, config=services.config, chat_id=message.chat.id,
+        session=session, config=runtime.config, chat_id=message.chat.id,
         thread_id=message.message_thread_id if message.is_topic_message else None)
-    name = services.config.department(department).name.get(texts.lang) if department \
+    name = runtime.config.department(department).name.get(texts.lang) if department \
         else texts("queue-all")
     return department, name
 
 
 # ---- /queue ---------------------------------------------------------------------------------
 
-def queue_line(report: Report, texts: Texts, services: Services, now: datetime,
+def queue_line(report: Report, texts: Texts, runtime: Runtime, now: datetime,
                with_department: bool) -> str:
-    category = services.config.category(report.category)
+    category = runtime.config.category(report.category)
     line = (f"{STATUS_ICONS.get(report.status, '•')} <b>#{report.id}</b> · {category.emoji} "
             f"{snippet(report.description)}")
     sla = desk.sla_state(report, now)
@@ -71,13 +71,13 @@ def queue_line(report: Report, texts: Texts, services: Services, now: datetime,
     if report.assignee_name:
         line += f" · 👤 {escape(report.assignee_name, quote=False)}"
     if with_department:
-        line += " · " + escape(services.config.department(report.department).hashtag)
+        line += " · " + escape(runtime.config.department(report.department).hashtag)
     return line
 
 
-async def on_queue(message: Message, session: AsyncSession, services: Services,
+async def on_queue(message: Message, session: AsyncSession, runtime: Runtime,
                    texts: Texts) -> None:
-    department, name = await where(message, session, services, texts)
+    department, name = await where(message, session, runtime, texts)
     reports = await open_reports(session=session, department=department, limit=QUEUE_LIMIT)
     if not reports:
         await message.answer(texts("queue-empty", department=name))
@@ -85,7 +85,7 @@ async def on_queue(message: Message, session: AsyncSession, services: Services,
     total = await count_open(session=session, department=department)
     now = utcnow()
     lines = [texts("queue-title", department=name, count=total), ""]
-    lines += [queue_line(r, texts, services, now, department is None) for r in reports]
+    lines += [queue_line(r, texts, runtime, now, department is None) for r in reports]
     if total > len(reports):
         lines.append(texts("queue-more", count=total - len(reports)))
     await message.answer("\n".join(lines))
@@ -94,8 +94,8 @@ async def on_queue(message: Message, session: AsyncSession, services: Services,
 # ---- /report N ------------------------------------------------------------------------------
 
 def event_line(event: ReportEvent, report: Report, reporter: Resident | None, texts: Texts,
-               services: Services) -> str:
-    when = local_time(event.created_at, services.config.city.timezone, texts.lang)
+               runtime: Runtime) -> str:
+    when = local_time(event.created_at, runtime.config.city.timezone, texts.lang)
     note = f": <i>{escape(event.note, quote=False)}</i>" if event.note else ""
     photo = " 📷" if event.file_id else ""
     resident = texts("history-reporter") if reporter is not None and \
@@ -110,8 +110,8 @@ def event_line(event: ReportEvent, report: Report, reporter: Resident | None, te
     elif event.kind == EventKind.assigned:
         what = f"🙋 {texts('history-taken-over')} · {staff}"
     elif event.kind == EventKind.reassigned:
-        names = [services.config.department(d).name.get(texts.lang)
-                 if d in {x.id for x in services.config.departments} else d
+        names = [runtime.config.department(d).name.get(texts.lang)
+                 if d in {x.id for x in runtime.config.departments} else d
                  for d in (event.note or "→").split("→")]
         what = f"➡️ {texts('history-moved')}: {escape(' → '.join(names), quote=False)} · {staff}"
     elif event.kind == EventKind.merged:
@@ -128,9 +128,9 @@ def event_line(event: ReportEvent, report: Report, reporter: Resident | None, te
 
 
 def staff_history(report: Report, events: list[ReportEvent], reporter: Resident | None,
-                  texts: Texts, services: Services) -> str:
-    category = services.config.category(report.category)
-    department = services.config.department(report.department).name.get(texts.lang)
+                  texts: Texts, runtime: Runtime) -> str:
+    category = runtime.config.category(report.category)
+    department = runtime.config.department(report.department).name.get(texts.lang)
     status = f"{STATUS_ICONS.get(report.status, '•')} {texts(f'status-{report.status}')}"
     if report.assignee_name:
         status += f" · 👤 {escape(report.assignee_name, quote=False)}"
@@ -139,7 +139,7 @@ def staff_history(report: Report, events: list[ReportEvent], reporter: Resident 
             f"📍 {escape(report.address or texts('card-no-address'), quote=False)}",
             f"🏢 {escape(department, quote=False)} · {status}", "",
             f"<b>{texts('history-title')}</b>"]
-    lines = [event_line(e, report, reporter, texts, services) for e in events]
+    lines = [event_line(e, report, reporter, texts, runtime) for e in events]
     while lines and len("\n".join(head + lines)) > TEXT_LIMIT:  # the latest matter most
         lines.pop(0)
         if lines and not lines[0].startswith("…"):
@@ -148,7 +148,7 @@ def staff_history(report: Report, events: list[ReportEvent], reporter: Resident 
 
 
 async def on_report(message: Message, command: CommandObject, session: AsyncSession,
-                    services: Services, texts: Texts) -> None:
+                    runtime: Runtime, texts: Texts) -> None:
     number = (command.args or "").strip().lstrip("#")
     if not number.isdigit():
         await message.answer(texts("staff-report-usage"))
@@ -159,14 +159,14 @@ async def on_report(message: Message, command: CommandObject, session: AsyncSess
         return
     events = await history(session=session, report_id=report.id)
     reporter = await session.get(Resident, report.reporter_id)
-    await message.answer(staff_history(report, events, reporter, texts, services))
+    await message.answer(staff_history(report, events, reporter, texts, runtime))
 
 
 # ---- /stats ---------------------------------------------------------------------------------
 
-async def on_stats(message: Message, session: AsyncSession, services: Services,
+async def on_stats(message: Message, session: AsyncSession, runtime: Runtime,
                    texts: Texts) -> None:
-    department, name = await where(message, session, services, texts)
+    department, name = await where(message, session, runtime, texts)
     counts = await status_counts(session=session, department=department)
     lines = [texts("stats-title", department=name), ""]
     for status in ReportStatus:

@@ -17,11 +17,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot.queues import is_forum, queue_thread
-from citybot.context import Services
 from citybot.dialogs.callbacks import HelpdeskAction
 from citybot.dialogs.cards import card_keyboard, card_text
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services.notify import CAPTION_LIMIT, staff_texts
 from citybot.storage.models import Handoff, HandoffStatus, OutboxMessage, Report
 from citybot.storage.reports import last_event, photo_count
@@ -30,14 +30,14 @@ from citybot.storage.topics import get_topic, remember_topic
 HELPDESK = "@helpdesk"  # its topic is remembered like a department's (no department id has "@")
 
 
-async def deliver_card_edit(bot: Bot, services: Services, session: AsyncSession,
+async def deliver_card_edit(bot: Bot, runtime: Runtime, session: AsyncSession,
                             message: OutboxMessage) -> int | None:
     report = await session.get(Report, message.payload["report_id"])
     if report is None or report.card_message_id is None:
         return None  # not posted yet: the card will be drawn as it is then
-    texts = staff_texts(services)
+    texts = staff_texts(runtime)
     text = card_text(report, await photo_count(session=session, report_id=report.id), texts,
-                     services, hashtag=report.card_thread_id is None,
+                     runtime, hashtag=report.card_thread_id is None,
                      last_event=await last_event(session=session, report_id=report.id))
     await session.commit()  # the database is not held while Telegram answers
     await bot.edit_message_text(text, chat_id=report.card_chat_id,
@@ -67,14 +67,14 @@ async def send(bot: Bot, session: AsyncSession, message: OutboxMessage, chat_id:
                                   reply_parameters=reply)
 
 
-async def deliver_to_thread(bot: Bot, services: Services, session: AsyncSession,
+async def deliver_to_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
                             message: OutboxMessage) -> int | None:
     report = await session.get(Report, message.payload["report_id"])
     chat_id = report.card_chat_id or message.chat_id
     if report.card_message_id is not None:
         thread_id, reply_to = report.card_thread_id, report.card_message_id
     else:
-        thread_id = await queue_thread(bot, services, session, report.department, chat_id)
+        thread_id = await queue_thread(bot, runtime, session, report.department, chat_id)
         reply_to = None
     sent = await send(bot, session, message, chat_id, thread_id, reply_to)
     return sent.message_id
@@ -82,16 +82,16 @@ async def deliver_to_thread(bot: Bot, services: Services, session: AsyncSession,
 
 # ---- the helpdesk ---------------------------------------------------------------------------
 
-async def helpdesk_thread(bot: Bot, services: Services, session: AsyncSession,
+async def helpdesk_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
                           chat_id: int) -> int | None:
     """The helpdesk topic: from config, or created on first use and remembered."""
-    if services.config.staff.helpdesk_topic_id is not None:
-        return services.config.staff.helpdesk_topic_id
-    if not await is_forum(bot, services, chat_id):
+    if runtime.config.staff.helpdesk_topic_id is not None:
+        return runtime.config.staff.helpdesk_topic_id
+    if not await is_forum(bot, runtime, chat_id):
         return None
     thread_id = await get_topic(session=session, department=HELPDESK, chat_id=chat_id)
     if thread_id is None:
-        topic = await bot.create_forum_topic(chat_id, name=staff_texts(services)(
+        topic = await bot.create_forum_topic(chat_id, name=staff_texts(runtime)(
             "helpdesk-topic-name")[:128])
         thread_id = topic.message_thread_id
         await remember_topic(session=session, department=HELPDESK, chat_id=chat_id,
@@ -100,11 +100,11 @@ async def helpdesk_thread(bot: Bot, services: Services, session: AsyncSession,
     return thread_id
 
 
-def header_text(handoff: Handoff, texts: Texts, services: Services) -> str:
-    language = services.translator(handoff.language)("language-name")
+def header_text(handoff: Handoff, texts: Texts, runtime: Runtime) -> str:
+    language = runtime.translator(handoff.language)("language-name")
     lines = [texts("helpdesk-header", number=str(handoff.id), language=language),
              texts("helpdesk-opened", when=local_time(handoff.opened_at,
-                                                      services.config.city.timezone, texts.lang))]
+                                                      runtime.config.city.timezone, texts.lang))]
     if handoff.first_text:
         lines.append(texts("helpdesk-first-message", text=handoff.first_text))
     if handoff.status == HandoffStatus.open:
@@ -125,19 +125,19 @@ def close_button(handoff: Handoff, texts: Texts) -> InlineKeyboardMarkup | None:
     return builder.as_markup()
 
 
-async def deliver_to_helpdesk(bot: Bot, services: Services, session: AsyncSession,
+async def deliver_to_helpdesk(bot: Bot, runtime: Runtime, session: AsyncSession,
                               message: OutboxMessage) -> int | None:
     handoff = await session.get(Handoff, message.payload["handoff_id"])
-    texts = staff_texts(services)
+    texts = staff_texts(runtime)
     chat_id = handoff.chat_id or message.chat_id
     if message.payload.get("header"):
-        text, markup = header_text(handoff, texts, services), close_button(handoff, texts)
+        text, markup = header_text(handoff, texts, runtime), close_button(handoff, texts)
         if handoff.card_message_id is not None:
             await session.commit()  # the database is not held while Telegram answers
             await bot.edit_message_text(text, chat_id=chat_id,
                                         message_id=handoff.card_message_id, reply_markup=markup)
             return handoff.card_message_id
-        thread_id = await helpdesk_thread(bot, services, session, chat_id)
+        thread_id = await helpdesk_thread(bot, runtime, session, chat_id)
         await session.commit()
         sent = await bot.send_message(chat_id, text, message_thread_id=thread_id,
                                       reply_markup=markup)
@@ -148,7 +148,7 @@ async def deliver_to_helpdesk(bot: Bot, services: Services, session: AsyncSessio
     if handoff.card_message_id is not None:
         thread_id, reply_to = handoff.thread_id, handoff.card_message_id
     else:
-        thread_id, reply_to = await helpdesk_thread(bot, services, session, chat_id), None
+        thread_id, reply_to = await helpdesk_thread(bot, runtime, session, chat_id), None
     sent = await send(bot, session, message, chat_id, thread_id, reply_to)
     return sent.message_id
 

@@ -11,9 +11,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.context import Services
 from citybot.dialogs.callbacks import HelpdeskAction
 from citybot.i18n import Texts
+from citybot.runtime import Runtime
 from citybot.services import handoffs, relay
 from citybot.services.workflow import Actor
 from citybot.storage.models import Handoff, HandoffStatus, Resident
@@ -33,7 +33,7 @@ async def acknowledge(message: Message) -> None:
         await message.react([ReactionTypeEmoji(emoji="👍")])
 
 
-async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, services: Services,
+async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, runtime: Runtime,
                          texts: Texts, actor: Actor) -> None:
     replied = message.reply_to_message
     thread = await relay.staff_thread_of(session=session, chat_id=message.chat.id,
@@ -52,7 +52,7 @@ async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, serv
         if thread.handoff.status == HandoffStatus.closed:
             await message.reply(texts("helpdesk-closed-already", number=str(thread.handoff.id)))
             return
-        await handoffs.from_staff(session=session, services=services, handoff=thread.handoff,
+        await handoffs.from_staff(session=session, runtime=runtime, handoff=thread.handoff,
                                   text=text, photo=photo, actor=actor, **where)
     else:
         report = thread.report
@@ -60,18 +60,18 @@ async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, serv
         resident = await session.get(Resident, resident_id)
         if resident.blocked_bot:
             await message.reply(texts("staff-resident-blocked", number=str(report.id)))
-        await relay.to_resident(session=session, services=services, report=report,
+        await relay.to_resident(session=session, runtime=runtime, report=report,
                                 resident=resident, text=text, photo=photo, actor=actor, **where)
     await acknowledge(message)
 
 
 async def on_close(query: CallbackQuery, callback_data: HelpdeskAction, session: AsyncSession,
-                   services: Services, texts: Texts, actor: Actor) -> None:
+                   runtime: Runtime, texts: Texts, actor: Actor) -> None:
     handoff = await session.get(Handoff, callback_data.handoff)
     if handoff is None:
         await query.answer(texts("button-expired"))
         return
-    closed = await handoffs.close(session=session, services=services, handoff=handoff, by=actor)
+    closed = await handoffs.close(session=session, runtime=runtime, handoff=handoff, by=actor)
     await query.answer(texts("helpdesk-closed" if closed else "helpdesk-closed-already",
                              number=str(handoff.id)))
 

@@ -1,4 +1,5 @@
-"""What handlers and jobs are given: the city's config and the services built from it."""
+"""What handlers and jobs are given: the city's config and what is built from it (database
+sessions, the map, the NLU, the FAQ) — the `Runtime`, passed to handlers as `runtime`."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from citybot.storage.database import make_engine, make_sessionmaker
 
 
 @dataclass
-class Services:
+class Runtime:
     config: CityConfig
     translator: Translator
     engine: AsyncEngine
@@ -67,10 +68,10 @@ class Services:
         await self.engine.dispose()
 
 
-def build_services(settings: Settings, config: CityConfig) -> Services:
+def build_runtime(settings: Settings, config: CityConfig) -> Runtime:
     engine = make_engine(settings.database_url)
     city_map = CityMap.from_config(config)
-    return Services(
+    return Runtime(
         config=config,
         translator=Translator(default=config.city.default_language),
         engine=engine,
