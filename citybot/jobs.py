@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from citybot.dialogs.keyboards import buttons
 from citybot.runtime import Runtime
-from citybot.services import broadcasts, notify, reports
+from citybot.services import broadcasts, conversations, notify, reports
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
 from citybot.storage.updates import forget_old_updates
@@ -67,6 +67,11 @@ async def forget_processed_updates(runtime: Runtime) -> int:
 async def remind_overdue_reports(runtime: Runtime) -> int:
     """SLA: an overdue report's card is flagged and one reminder is posted in its thread."""
     return await notify.remind_overdue(runtime)
+
+
+async def close_quiet_conversations(runtime: Runtime, now: datetime | None = None) -> int:
+    """A resident's conversation about a report closes after its quiet period (told once)."""
+    return await conversations.close_quiet(runtime, now)
 
 
 async def run_digest(runtime: Runtime, name: str, *, force: bool = False,

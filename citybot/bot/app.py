@@ -34,6 +34,7 @@ from citybot.bot.outages import HoldAnswers, HoldUntilSaved, RetryTransient, Spe
 from citybot.bot.queues import deliver_card
 from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
 from citybot.dialogs import (
+    aside,
     fallback,
     followup,
     handoff,
@@ -134,7 +135,7 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.middleware(flood_guard)
     residents.callback_query.middleware(flood_guard)
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
+        menu, settings, subscriptions, my_reports, aside, followup, handoff, report, questions,
         fallback,
     )))
 

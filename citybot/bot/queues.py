@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.cards import card_keyboard, card_text
 from citybot.runtime import Runtime
+from citybot.services.notify import staff_texts
 from citybot.storage.models import OutboxMessage, Report, ReportPhoto
 from citybot.storage.topics import get_topic, remember_topic
 
@@ -37,7 +38,7 @@ async def queue_thread(
         return None
     thread_id = await get_topic(session=session, department=department_id, chat_id=chat_id)
     if thread_id is None:
-        name = department.name.get(runtime.config.city.default_language)
+        name = department.name.get(staff_texts(runtime).lang)
         topic = await bot.create_forum_topic(chat_id, name=name[:128])
         thread_id = topic.message_thread_id
         await remember_topic(session=session, department=department_id, chat_id=chat_id,
@@ -56,7 +57,7 @@ async def deliver_card(
     photos = (await session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report.id)
                                  .order_by(ReportPhoto.position))).all()
     chat_id = message.chat_id
-    texts = runtime.translator(runtime.config.city.default_language)
+    texts = staff_texts(runtime)
     if report.card_message_id is None:
         thread_id = await queue_thread(bot, runtime, session, report.department, chat_id)
         text = card_text(report, len(photos), texts, runtime, hashtag=thread_id is None)
