@@ -86,7 +86,7 @@ async def desk(emulator, citybot, staff_group, official) -> Desk:
     emulator.send_text(boris, "Где оставить старый диван?")
     relayed = await emulator.wait_for_message(staff_group, contains="диван")
     emulator.send_text(official, "/announce Water is off on Friday", chat=staff_group)
-    preview = await emulator.wait_for_message(staff_group, contains="Preview")
+    preview = await emulator.wait_for_message(staff_group, contains="Предпросмотр")
     async with citybot.runtime.sessions() as session:
         handoff = (await session.exec(select(Handoff.id))).one()
         broadcast = (await session.exec(select(Broadcast.id))).one()
