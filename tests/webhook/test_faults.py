@@ -554,7 +554,7 @@ async def test_an_officials_day_does_its_database_work_in_one_commit(
         await emulator.wait_for_message(staff_group, contains="north side", timeout=10)
 
         emulator.click_button(official, other, "⛔")
-        prompt = await emulator.wait_for_message(staff_group, contains="почему обращение", timeout=10)
+        prompt = await emulator.wait_for_message(staff_group, contains="почему", timeout=10)
         emulator.send_text(official, "Private land", chat=staff_group, reply_to=prompt)
         await emulator.wait_for_message(anna, contains="Private land", timeout=10)
 
