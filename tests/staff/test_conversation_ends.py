@@ -3,13 +3,17 @@ ends, text in it is read first, menu words and commands always work, and a quiet
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
+import pytest
+from redis.asyncio import Redis
 from sqlmodel import select
 
 from citybot import jobs
+from citybot.services.pacing import Pacer
 from citybot.storage.models import ReportEvent, Resident, utcnow
-from citybot.testing import button_texts
+from citybot.testing import button_texts, running_bot
 
 from .conftest import card_of, file_report, press
 
@@ -141,3 +145,55 @@ async def test_a_quiet_conversation_closes_and_says_so_once(
     emulator.send_text(anna, "qwerty zxcv")  # the bot's own business again
     assert "Passed to the staff" not in (await emulator.wait_for_message(anna))["text"]
     assert await relayed_replies(runtime, number) == ["The left one"]
+
+
+async def test_menu_words_work_while_talking_to_a_person(
+    emulator, citybot, staff_group, official
+) -> None:
+    anna = emulator.add_user("Anna", language_code="en")
+    emulator.send_text(anna, "/human")
+    await emulator.wait_for_message(anna, contains="called a person")
+    await emulator.wait_for_message(staff_group, contains="Разговор с жителем")
+    emulator.send_text(anna, "📝 Report a problem")  # the button itself
+    assert "What kind of problem" in (await emulator.wait_for_message(anna))["text"]
+    emulator.send_text(anna, "/cancel")
+    await emulator.wait_for_message(anna)
+    emulator.send_text(anna, "SETTINGS")
+    assert "Settings" in (await emulator.wait_for_message(anna))["text"]
+    emulator.send_text(anna, "Where do I leave an old sofa?")  # still talking to a person
+    await emulator.wait_for_message(staff_group, contains="old sofa")
+    await emulator.assert_no_message(staff_group, within=0.2)
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set")
+    client = Redis.from_url(url)
+    await client.flushdb()  # no conversation state left by an earlier run
+    await client.aclose()
+    return url
+
+
+async def test_on_postgresql_with_the_state_in_redis(
+    emulator, postgres_url, redis_url, city_config, staff_group, official
+) -> None:
+    """The waiting text lives in the conversation's state (Redis here); the quiet job's query
+    runs on PostgreSQL."""
+    async with running_bot(api_url=emulator.url, token=emulator.token, database_url=postgres_url,
+                           redis_url=redis_url, config=city_config) as running:
+        running.courier.pacer = Pacer(per_chat_interval=0.05, per_group_per_minute=10_000)
+        anna = emulator.add_user("Anna", language_code="en")
+        number, _ = await in_conversation(emulator, official, staff_group, anna,
+                                          "Huge pothole outside number 12",
+                                          "Which lane?", "The left one")
+        emulator.send_text(anna, NEW_PROBLEM)
+        asked = await emulator.wait_for_message(anna, contains="something new")
+        emulator.click_button(anna, asked, f"💬 About #{number}")
+        await emulator.wait_for_message(anna, contains="Passed to the staff")
+        await emulator.wait_for_message(staff_group, contains="street light")
+        later = utcnow() + timedelta(minutes=31)
+        assert await jobs.close_quiet_conversations(running.runtime, now=later) == 1
+        await emulator.wait_for_message(anna, contains="quiet")
+        assert await relayed_replies(running.runtime, number) == ["The left one", NEW_PROBLEM]
