@@ -32,8 +32,9 @@ async def serving(app: web.Application, listen: str) -> AsyncIterator[int]:
         try:
             await web.TCPSite(runner, host, port, reuse_port=True).start()
         except OSError as error:  # one sentence for the person starting CityBot, no traceback
-            raise SettingsError(f"WEB_LISTEN={listen}: cannot listen there ({error.strerror "
-                                f"or error}); set WEB_LISTEN to a free host:port.") from None
+            reason = error.strerror or error
+            raise SettingsError(f"WEB_LISTEN={listen}: cannot listen there ({reason}); set "
+                                f"WEB_LISTEN to a free host:port.") from None
         bound = runner.addresses[0][1]
         log.info("http app listening on %s:%s", host, bound)
         yield bound
