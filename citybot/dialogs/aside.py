@@ -5,6 +5,8 @@ text waits in the conversation's state data until they answer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -12,9 +14,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.dialogs import questions
 from citybot.dialogs.callbacks import FollowupAction
 from citybot.dialogs.followup import InReportConversation, end_button
+from citybot.dialogs.questions import MAX_QUESTION
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import conversations, relay
@@ -31,7 +33,7 @@ class ReadsAsNew(Filter):
                        runtime: Runtime) -> bool | dict:
         text = (message.text or "").strip()
         if not text or message.reply_to_message is not None or \
-                len(text) > questions.MAX_QUESTION:
+                len(text) > MAX_QUESTION:
             return False
         parse = await runtime.nlu.parse(text, texts.lang)
         return conversations.reads_as_new(parse, report, runtime.config.nlu.confidence_threshold)
@@ -87,9 +89,10 @@ async def on_about(query: CallbackQuery, callback_data: FollowupAction, state: F
 
 
 async def on_new(query: CallbackQuery, callback_data: FollowupAction, state: FSMContext,
-                 session: AsyncSession, resident: Resident, texts: Texts,
-                 runtime: Runtime) -> None:
-    """Something new: the conversation about #n closes and the text is read as any other."""
+                 session: AsyncSession, resident: Resident, texts: Texts, event_router: Router,
+                 **data: Any) -> None:
+    """Something new: the conversation about #n closes, and the text goes through the
+    dispatcher again as the resident's message — whichever dialog it means takes it."""
     waiting = await pending(query, callback_data.report, state, texts)
     if waiting is None:
         return
@@ -97,10 +100,15 @@ async def on_new(query: CallbackQuery, callback_data: FollowupAction, state: FSM
     if report is not None:
         conversations.end_by_resident(session, resident, report)
     await query.message.edit_text(texts("aside-new-chosen", number=str(callback_data.report)))
-    written = query.message.model_copy(update={"text": waiting["text"],
-                                               "from_user": query.from_user})
-    await questions.understand(written, state=state, session=session, resident=resident,
-                               texts=texts, runtime=runtime)
+    written = query.message.model_copy(update={
+        "text": waiting["text"], "from_user": query.from_user,
+        "message_id": waiting["message_id"], "reply_markup": None})
+    root = event_router
+    while root.parent_router is not None:
+        root = root.parent_router
+    shared = {key: value for key, value in data.items() if key not in ("callback_data", "handler")}
+    await root.propagate_event("message", written, state=state, session=session,
+                               resident=resident, texts=texts, **shared)
 
 
 def build_router() -> Router:
