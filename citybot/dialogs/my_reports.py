@@ -11,10 +11,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import OpenReport
-from citybot.dialogs.cards import STATUS_ICONS
 from citybot.dialogs.filters import MenuButton
 from citybot.dialogs.keyboards import main_menu
-from citybot.dialogs.wording import local_time
+from citybot.dialogs.wording import STATUS_ICONS, local_time
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import relay

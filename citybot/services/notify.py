@@ -4,7 +4,7 @@ error delays a message but never loses it.
 
 Outbox kinds written here: "notification" (plain Bot API calls to residents), "card_edit" (the
 card re-drawn from the database when it is sent) and "thread" (a notice posted into the card's
-current thread when it is sent). The last two are delivered by citybot.dialogs.staff.deliveries.
+current thread when it is sent). All are delivered by their kind in citybot.outbox.kinds.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services.workflow import Change
 from citybot.storage import outbox
+from citybot.storage.handoffs import latest_handoff
 from citybot.storage.models import (
     EventKind,
     Handoff,
@@ -231,8 +232,6 @@ async def undeliverable(runtime: Runtime, session: AsyncSession, message: Outbox
                              text=texts("thread-undeliverable", number=str(report.id), who=who),
                              dedupe_key=f"undeliverable:{message.id}")
     elif message.kind == "handoff_reply" and resident is not None:
-        from citybot.services.handoffs import latest_handoff  # handoffs builds on this module
-
         handoff = await latest_handoff(session=session, resident_id=resident.id)
         if handoff is not None:
             await post_to_helpdesk(session=session, runtime=runtime, handoff=handoff,
