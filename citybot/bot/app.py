@@ -37,6 +37,7 @@ from citybot.dialogs import (
     fallback,
     followup,
     handoff,
+    intents,
     menu,
     my_reports,
     questions,
@@ -129,10 +130,15 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
                              redis=getattr(storage, "redis", None))  # shared by the workers
     residents.message.middleware(flood_guard)
     residents.callback_query.middleware(flood_guard)
+    residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
+    # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
         menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
-        fallback,
     )))
+    residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
+        report, questions, my_reports, handoff, subscriptions, menu,
+    ))))
+    residents.include_routers(questions.build_fallback_router(), fallback.build_router())
 
     dp.include_routers(errors.build_router(),
                        staff.build_membership_router(runtime.staff_chat_id),
