@@ -16,12 +16,13 @@ from __future__ import annotations
 from citybot.outbox.bulletins import deliver_staff_digest, deliver_summary
 from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
-from citybot.outbox.residents import deliver_draft_reminder
+from citybot.outbox.residents import deliver_draft_reminder, deliver_reporter_question
 from citybot.outbox.staff import deliver_to_helpdesk, deliver_to_thread
 
 KINDS: dict[str, Delivery] = {
     # to residents (citybot.services.notify, relay, handoffs, broadcasts)
     "notification": as_queued,  # a report's news to its followers
+    "reporter_question": deliver_reporter_question,  # the reporter's copy, with its buttons
     "relay": as_queued,  # an official's reply on the card
     "handoff_reply": as_queued,  # an official's message in a conversation with a person
     "digest": as_queued,  # a resident's digest (one row per message of a long digest)
