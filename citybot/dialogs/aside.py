@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import FollowupAction
 from citybot.dialogs.followup import InReportConversation, end_button
-from citybot.dialogs.questions import MAX_QUESTION
+from citybot.dialogs.intents import Understanding
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import conversations, relay
@@ -27,16 +27,17 @@ PENDING = "aside"  # the key of the waiting text in the state data
 
 
 class ReadsAsNew(Filter):
-    """Plain text (not a reply) in the conversation that the NLU reads as something new."""
+    """Plain text (not a reply) in the conversation that the NLU reads as something new (the
+    update's one parse: citybot.dialogs.intents)."""
 
-    async def __call__(self, message: Message, report: Report, texts: Texts,
-                       runtime: Runtime) -> bool | dict:
-        text = (message.text or "").strip()
-        if not text or message.reply_to_message is not None or \
-                len(text) > MAX_QUESTION:
+    async def __call__(self, message: Message, report: Report, texts: Texts, runtime: Runtime,
+                       understanding: Understanding | None = None) -> bool | dict:
+        if message.reply_to_message is not None:
             return False
-        parse = await runtime.nlu.parse(text, texts.lang)
-        return conversations.reads_as_new(parse, report, runtime.config.nlu.confidence_threshold)
+        understanding = understanding or Understanding(message, runtime, texts.lang)
+        parse = await understanding.parse()  # None: empty, or too long to be anything but words
+        return parse is not None and conversations.reads_as_new(
+            parse, report, runtime.config.nlu.confidence_threshold)
 
 
 def choice_markup(report: Report, texts: Texts) -> InlineKeyboardMarkup:

@@ -16,7 +16,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import StaffAction
-from citybot.dialogs.followup import reporter_markup
 from citybot.dialogs.states import StaffFlow
 from citybot.i18n import Html, Texts
 from citybot.runtime import Runtime
@@ -61,7 +60,7 @@ async def announce(session: AsyncSession, runtime: Runtime, change: Change) -> N
     """The card is re-drawn; the reporter and every follower hear about it; a report closed
     ends the conversations about it."""
     await notify.status_changed(session=session, runtime=runtime, change=change,
-                                reporter_markup=reporter_markup)
+                                ask_reporter=True)
     await conversations.end_with_report(session=session, runtime=runtime, change=change)
 
 
