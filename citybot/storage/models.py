@@ -107,10 +107,13 @@ class Report(SQLModel, table=True):
         Index("ix_reports_category_status", "category", "status"),
         # duplicate lookup: same category, neighbouring grid cells (see citybot.services.nearby)
         Index("ix_reports_nearby", "category", "geocell", "status"),
+        # Open311 GET requests: a status and a date window, newest first
+        Index("ix_reports_status_created", "status", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    reporter_id: int = Field(foreign_key="residents.id", index=True)
+    # None: filed by a system, not a resident (an Open311 client)
+    reporter_id: int | None = Field(default=None, foreign_key="residents.id", index=True)
     category: str = Field(max_length=32)
     department: str = Field(max_length=64, index=True)
     status: str = Field(default=ReportStatus.new, max_length=32, index=True)
@@ -133,6 +136,14 @@ class Report(SQLModel, table=True):
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
+    # where it came from: None for the bot, "open311/<key name>" for an API client
+    source: str | None = Field(default=None, max_length=96)
+    media_url: str | None = Field(default=None, max_length=1024)  # a photo's address (Open311)
+    # the city's own system (a department's Open311 endpoint): its request id or, until that is
+    # known, its token; its status as it last told us
+    external_id: str | None = Field(default=None, max_length=128, index=True)
+    external_token: str | None = Field(default=None, max_length=128)
+    external_status: str | None = Field(default=None, max_length=32)
 
 
 class ReportDraft(SQLModel, table=True):
@@ -392,6 +403,20 @@ class ConversationState(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=255)
     data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _when()
+
+
+class ApiKey(SQLModel, table=True):
+    """A key of an Open311 client: only its SHA-256 is kept (a key is 256 random bits, so a
+    fast hash is enough); revoked keys stay, so the source of their reports keeps its name."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    per_minute: int = 600  # requests a minute the key may make
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
 
 
 class Lease(SQLModel, table=True):

@@ -51,3 +51,12 @@ def build_web_app(runtime: Runtime, site: Site, *, parts: Sequence[Part] | None 
     for part in PARTS if parts is None else parts:
         part(app)
     return app
+
+
+def _open311(app: web.Application) -> None:
+    from citybot.web.open311 import setup  # imports this module: loaded when the app is built
+
+    setup(app)
+
+
+PARTS.append(_open311)
