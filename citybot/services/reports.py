@@ -29,7 +29,6 @@ from citybot.storage.models import (
     utcnow,
 )
 
-
 FORWARD_KIND = "open311_forward"  # outbox kind: a report POSTed to a department's Open311 system
 
 

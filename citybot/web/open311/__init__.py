@@ -64,7 +64,12 @@ async def params_of(request: web.Request) -> dict[str, str]:
         if request.content_length is not None and request.content_length > MAX_BODY:
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY,
                                                 actual_size=request.content_length)
-        form = await request.post()  # url-encoded or multipart; the app's limit still holds
+        try:  # url-encoded or multipart; the app's size limit still holds
+            form = await request.post()
+        except web.HTTPException:
+            raise
+        except (ValueError, LookupError, UnicodeError, AssertionError):  # a broken form
+            raise open311.ApiError(400, "open311-error-form") from None
         params.update({key: value for key, value in form.items() if isinstance(value, str)})
     return params
 
@@ -181,8 +186,9 @@ async def token(request: web.Request) -> web.Response:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    document = openapi_document(request.app[RUNTIME].config,
-                                request.app[SITE].link(PREFIX))
+    runtime = request.app[RUNTIME]
+    document = openapi_document(runtime.config, request.app[SITE].link(PREFIX),
+                                runtime.city_map.bounds)
     return web.json_response(document)
 
 

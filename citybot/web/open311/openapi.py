@@ -46,7 +46,9 @@ def _array(name: str) -> dict[str, Any]:
     return {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}
 
 
-def _schemas(codes: list[str]) -> dict[str, Any]:
+def _schemas(codes: list[str], bounds: tuple[float, float, float, float],
+             center: tuple[float, float]) -> dict[str, Any]:
+    south, west, north, east = bounds
     date = {"type": ["string", "null"], "format": "date-time"}
     return {
         "Errors": {"type": "array", "minItems": 1, "items": {
@@ -89,9 +91,16 @@ def _schemas(codes: list[str]) -> dict[str, Any]:
         "NewRequest": {"type": "object", "required": ["service_code", "description"],
                        "properties": {
             "api_key": _string(description="The client's key (or in the query string)"),
-            "service_code": _string(enum=codes), "lat": {"type": "number"},
-            "long": {"type": "number"}, "address_string": _string(),
-            "description": _string(), "media_url": _string(format="uri"),
+            "service_code": _string(enum=codes, example=codes[0]),
+            "lat": {"type": "number", "minimum": round(south, 6), "maximum": round(north, 6),
+                    "example": center[0], "description": "Inside the city boundary"},
+            "long": {"type": "number", "minimum": round(west, 6), "maximum": round(east, 6),
+                     "example": center[1], "description": "Inside the city boundary"},
+            "address_string": _string(description="Instead of lat/long: geocoded as the "
+                                                  "bot does"),
+            "description": _string(minLength=10, maxLength=2000,
+                                   example="A deep pothole by the bus stop"),
+            "media_url": _string(format="uri", example="https://example.org/photo.jpg"),
             "locale": _string(), "jurisdiction_id": _string(),
             "email": _string(description="Accepted and never kept"),
             "first_name": _string(description="Accepted and never kept"),
@@ -100,7 +109,8 @@ def _schemas(codes: list[str]) -> dict[str, Any]:
     }
 
 
-def openapi_document(config: CityConfig, base_url: str) -> dict[str, Any]:
+def openapi_document(config: CityConfig, base_url: str,
+                     bounds: tuple[float, float, float, float]) -> dict[str, Any]:
     codes = [category.id for category in config.categories]
     locale = _query("locale", "en or ru (else Accept-Language, else the city's language)")
     paths: dict[str, Any] = {}
@@ -151,5 +161,6 @@ def openapi_document(config: CityConfig, base_url: str) -> dict[str, Any]:
                  "version": "2", "description": "CityBot's Open311 GeoReport v2 API."},
         "servers": [{"url": base_url}],
         "paths": paths,
-        "components": {"schemas": _schemas(codes)},
+        "components": {"schemas": _schemas(
+            codes, bounds, (config.city.center.lat, config.city.center.lon))},
     }
