@@ -190,11 +190,12 @@ async def file_new(
                             note=None))
     await outbox.enqueue(session=session, kind="card", chat_id=staff_chat_id,
                          payload={"report_id": report.id}, dedupe_key=f"card:{report.id}",
-                         report_id=report.id)
+                         report_id=report.id, fresh=True)
     if department.open311 is not None:  # the department's own system gets it too
         await outbox.enqueue(session=session, kind=FORWARD_KIND, method=FORWARD_KIND,
                              chat_id=staff_chat_id, payload={"report_id": report.id},
-                             dedupe_key=f"{FORWARD_KIND}:{report.id}", report_id=report.id)
+                             dedupe_key=f"{FORWARD_KIND}:{report.id}", report_id=report.id,
+                             fresh=True)
     await session.flush()
     return Filed(report=report, new=True)
 

@@ -107,8 +107,8 @@ class Report(SQLModel, table=True):
         Index("ix_reports_category_status", "category", "status"),
         # duplicate lookup: same category, neighbouring grid cells (see citybot.services.nearby)
         Index("ix_reports_nearby", "category", "geocell", "status"),
-        # Open311 GET requests: a status and a date window, newest first
-        Index("ix_reports_status_created", "status", "created_at"),
+        # Open311 GET requests: a date window, newest first, its status read from the index
+        Index("ix_reports_created_status", "created_at", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

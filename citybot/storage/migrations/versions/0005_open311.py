@@ -38,7 +38,7 @@ def upgrade() -> None:
                                       nullable=True))
         batch_op.create_index(batch_op.f('ix_reports_external_id'), ['external_id'],
                               unique=False)
-        batch_op.create_index('ix_reports_status_created', ['status', 'created_at'],
+        batch_op.create_index('ix_reports_created_status', ['created_at', 'status'],
                               unique=False)
     op.create_table(
         'api_keys',
@@ -59,7 +59,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('api_keys')
     with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.drop_index('ix_reports_status_created')
+        batch_op.drop_index('ix_reports_created_status')
         batch_op.drop_index(batch_op.f('ix_reports_external_id'))
         batch_op.drop_column('external_status')
         batch_op.drop_column('external_token')
