@@ -55,8 +55,8 @@ def rows(config, city_map, count: int, rng: random.Random) -> tuple[list[dict], 
     statuses = ["new", "acknowledged", "in_progress", "new", "resolved", "rejected", "resolved",
                 "duplicate", "not_responsible", "resolved"]
     reports, events = [], []
-    for number in range(1, count + 1):
-        created = NOW - SPAN * rng.random()
+    times = sorted(NOW - SPAN * rng.random() for _ in range(count))  # ids in filing order
+    for number, created in enumerate(times, start=1):
         lat, lon = rng.uniform(south, north), rng.uniform(west, east)
         category = rng.choice(categories)
         status = rng.choice(statuses)

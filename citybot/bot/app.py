@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.bot import errors
 from citybot.bot.courier import Courier
 from citybot.bot.flood import FloodGuard
+from citybot.bot.forwarding import DELIVERIES as FORWARD_DELIVERIES
 from citybot.bot.middlewares import (
     DatabaseMiddleware,
     KeepResponseModels,
@@ -96,7 +97,8 @@ def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Cour
 
     limits = runtime.config.broadcast
     return Courier(bot, runtime,
-                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES},
+                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES,
+                               **FORWARD_DELIVERIES},
                    worker=worker, on_undeliverable=on_undeliverable,
                    pacer=Pacer(per_second=limits.per_second,
                                paid_per_second=limits.paid_per_second),

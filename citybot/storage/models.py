@@ -131,7 +131,7 @@ class Report(SQLModel, table=True):
     assignee_telegram_id: int | None = _telegram_id(nullable=True)
     assignee_name: str | None = Field(default=None, max_length=128)
     duplicate_of: int | None = Field(default=None, foreign_key="reports.id")
-    created_at: datetime = _when(index=True)
+    created_at: datetime = _when()  # indexed by ix_reports_created_status
     updated_at: datetime = _when()
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)

@@ -35,3 +35,4 @@ open311-staff-no-resident = #{ $number } came from { $source }: there is no resi
 open311-thread-error = ⚠️ #{ $number } could not be sent to { $system }: { $error }
 open311-thread-failed = ⛔ #{ $number } was not sent to { $system } and will not be retried: { $error }
 open311-external-note = { $system }: { $note }
+open311-external-closed = Closed in { $system }

@@ -35,3 +35,4 @@ open311-staff-no-resident = #{ $number } пришла из { $source }: писа
 open311-thread-error = ⚠️ #{ $number } не удалось отправить в { $system }: { $error }
 open311-thread-failed = ⛔ #{ $number } не отправлена в { $system }, повторов не будет: { $error }
 open311-external-note = { $system }: { $note }
+open311-external-closed = Закрыта в системе { $system }
