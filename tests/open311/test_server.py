@@ -6,7 +6,7 @@ import json
 from xml.etree import ElementTree
 
 from sqlmodel import select
-from staff.conftest import card_of, file_report
+from staff.conftest import card_of, file_report, reply_in_group
 
 from citybot.services import workflow
 from citybot.storage.models import Report
@@ -69,6 +69,10 @@ async def test_a_request_is_filed_routed_carded_and_read_back_without_personal_d
     assert report.due_at is not None and report.district is not None
     assert card.get("message_thread_id") is not None  # the department's topic
     assert "Secret" not in str(card) and "secret@" not in str(card)
+    # an official replying to its card is told there is no resident to write to
+    await reply_in_group(emulator, official, staff_group, card, "When did you see it?")
+    answer = await emulator.wait_for_message(staff_group, contains="open311/city-crm")
+    assert f"#{number}" in answer["text"]
 
     # an official resolves Maria's report with a public note
     async with web_bot.runtime.sessions() as session:
