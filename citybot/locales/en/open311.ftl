@@ -23,7 +23,7 @@ open311-error-status = status must be open or closed
 open311-error-too-long = { $field } is too long (at most { $max } characters)
 open311-error-media-url = media_url must be an http or https address
 open311-error-body = The request body is too large
-open311-error-form = The body must be a form: application/x-www-form-urlencoded or multipart/form-data
+open311-error-form = The body must be a web form (url-encoded, or multipart)
 open311-error-method = Method not allowed
 open311-error-internal = The server could not answer; please try again later
 

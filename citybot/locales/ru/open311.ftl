@@ -23,7 +23,7 @@ open311-error-status = Состояние (status) может быть толь�
 open311-error-too-long = { $field } слишком длинное (не больше { $max } символов)
 open311-error-media-url = Ссылка на фото (media_url) должна быть адресом http или https
 open311-error-body = Тело запроса слишком большое
-open311-error-form = Тело запроса должно быть формой: application/x-www-form-urlencoded или multipart/form-data
+open311-error-form = Тело запроса должно быть веб-формой (обычной или составной, с файлами)
 open311-error-method = Метод не поддерживается
 open311-error-internal = Сервер не смог ответить; повторите попытку позже
 

@@ -92,6 +92,7 @@ class RateLimits:
 
 
 LIMITS = web.AppKey("open311_limits", RateLimits)
+NOTICES = web.AppKey("open311_notices", dict)
 
 
 # ---- handlers ---------------------------------------------------------------------------------
@@ -162,9 +163,12 @@ async def post_request(request: web.Request) -> web.Response:
         answer["service_notice"] = say(request, lang, "open311-notice-duplicate",
                                        metres=round(created.duplicate_m))
     else:
-        department = runtime.config.department(created.department).name.get(lang)
-        answer["service_notice"] = say(request, lang, "open311-notice-created",
-                                       department=department)
+        notices = request.app[NOTICES]  # one per department and language: formatted once
+        if (created.department, lang) not in notices:
+            department = runtime.config.department(created.department).name.get(lang)
+            notices[created.department, lang] = say(request, lang, "open311-notice-created",
+                                                    department=department)
+        answer["service_notice"] = notices[created.department, lang]
     answer["account_id"] = None
     return respond(fmt_of(request), "service_requests", [answer])
 
@@ -225,6 +229,7 @@ async def spec_errors(request: web.Request, handler: Handler) -> web.StreamRespo
 
 def setup(app: web.Application) -> None:
     app[LIMITS] = RateLimits()
+    app[NOTICES] = {}
     app.middlewares.append(spec_errors)
     fmt = "{fmt:json|xml}"
     routes = app.router
