@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_
+from sqlalchemy import String, and_, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col, select
@@ -28,7 +28,14 @@ from citybot.config import CityConfig
 from citybot.runtime import Runtime
 from citybot.services.nearby import open_reports_nearby
 from citybot.services.reports import NewReport, check_description, file_new
-from citybot.storage.models import OPEN_STATUSES, EventKind, Report, ReportEvent, utcnow
+from citybot.storage.models import (
+    OPEN_STATUSES,
+    EventKind,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    utcnow,
+)
 
 DEFAULT_WINDOW = timedelta(days=90)  # GET requests without dates: the last 90 days
 MAX_RESULTS = 1000
@@ -54,8 +61,6 @@ def public_status(status: str) -> str:
 
 def statuses_of(public: str) -> list[str]:
     """Our statuses behind the spec's `open` or `closed`."""
-    from citybot.storage.models import ReportStatus
-
     return sorted(s.value for s in ReportStatus if public_status(s.value) == public)
 
 
@@ -191,6 +196,16 @@ def _matching(filters: Filters, limit: int, *columns: Any) -> Any:
     return query.order_by(col(Report.created_at).desc()).limit(limit)
 
 
+async def request_keys(*, session: AsyncSession, filters: Filters,
+                       limit: int = MAX_RESULTS) -> list[tuple[int, Any]]:
+    """(id, updated_at as stored, to the microsecond) of the requests the filters ask for,
+    newest first: read from ix_reports_created_status alone when only status and dates
+    filter."""
+    stored = type_coerce(Report.updated_at, String).label("updated_at")  # not parsed
+    query = _matching(filters, limit, Report.id, stored)
+    return [(number, updated) for number, updated in (await session.exec(query)).all()]
+
+
 async def find_requests(*, session: AsyncSession, filters: Filters,
                         limit: int = MAX_RESULTS) -> tuple[list[Any], dict[int, str]]:
     """Rows of REQUEST_COLUMNS, newest first, and their public notes."""
@@ -230,7 +245,7 @@ def request_of(row: Any, note: str | None, names: Names) -> dict[str, Any]:
      lat, lon, media_url) = row
     return {
         "service_request_id": str(number),
-        "status": "open" if status in OPEN else "closed",
+        "status": public_status(status),
         "status_notes": note,
         "service_name": names.services.get(category, category),
         "service_code": category,

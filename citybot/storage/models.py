@@ -107,8 +107,9 @@ class Report(SQLModel, table=True):
         Index("ix_reports_category_status", "category", "status"),
         # duplicate lookup: same category, neighbouring grid cells (see citybot.services.nearby)
         Index("ix_reports_nearby", "category", "geocell", "status"),
-        # Open311 GET requests: a date window, newest first, its status read from the index
-        Index("ix_reports_created_status", "created_at", "status"),
+        # Open311 GET requests: a date window, newest first, status and updated_at read from
+        # the index alone (what changed since an answer was rendered)
+        Index("ix_reports_created_status", "created_at", "status", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

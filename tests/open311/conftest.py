@@ -19,11 +19,17 @@ async def new_key(runtime, name: str, per_minute: int = 600) -> str:
 
 
 @pytest.fixture
-async def web_bot(emulator, sqlite_url, city_config, staff_group) -> AsyncIterator:
+def database_url(request: pytest.FixtureRequest) -> str:
+    """SQLite; a test parametrized indirectly with "postgres" runs on PostgreSQL too."""
+    return request.getfixturevalue(f"{getattr(request, 'param', 'sqlite')}_url")
+
+
+@pytest.fixture
+async def web_bot(emulator, database_url, city_config, staff_group) -> AsyncIterator:
     """The bot with its HTTP app on a free port; its courier paces for the emulator."""
     from citybot.testing import running_bot
 
-    async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
+    async with running_bot(api_url=emulator.url, token=emulator.token, database_url=database_url,
                            config=city_config, web_listen="127.0.0.1:0") as running:
         running.courier.pacer = Pacer(per_chat_interval=0.05, per_group_per_minute=10_000)
         yield running

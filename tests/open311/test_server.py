@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
+import pytest
 from sqlmodel import select
 from staff.conftest import card_of, file_report, reply_in_group
 
@@ -39,6 +40,7 @@ def spec_error(fmt: str, body: str) -> tuple[int, str]:
     return int(root.findtext("error/code")), root.findtext("error/description")
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
 async def test_a_request_is_filed_routed_carded_and_read_back_without_personal_data(
         emulator, web_bot, staff_group, official, http, api, api_key) -> None:
     # named residents report through the bot
@@ -74,6 +76,8 @@ async def test_a_request_is_filed_routed_carded_and_read_back_without_personal_d
     answer = await emulator.wait_for_message(staff_group, contains="open311/city-crm")
     assert f"#{number}" in answer["text"]
 
+    _, _, body = await get(http, f"{api}/requests.json")  # answers kept as rendered now
+    assert {item["status"] for item in json.loads(body)} == {"open"}
     # an official resolves Maria's report with a public note
     async with web_bot.runtime.sessions() as session:
         report = await session.get(Report, first)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -20,7 +21,7 @@ from citybot.services import open311
 from citybot.storage import apikeys
 from citybot.web.app import RUNTIME, SITE
 from citybot.web.open311.openapi import openapi_document
-from citybot.web.open311.render import FORMATS, error, respond
+from citybot.web.open311.render import FORMATS, dump_json, error, respond
 
 log = logging.getLogger("citybot.open311")
 
@@ -131,10 +132,60 @@ async def request_list(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     lang = language(request, request.query)
     filters = open311.parse_filters(request.query, runtime.config)
+    fmt = fmt_of(request)
     async with runtime.sessions() as session:
+        if fmt == "json":
+            body = await requests_json(session=session, runtime=runtime, filters=filters,
+                                       lang=lang, rendered=request.app[RENDERED])
+            return web.Response(body=body, content_type=FORMATS["json"], charset="utf-8")
         found = await open311.requests(session=session, config=runtime.config, filters=filters,
                                        lang=lang)
-    return respond(fmt_of(request), "service_requests", found)
+    return respond(fmt, "service_requests", found)
+
+
+class Rendered:
+    """Requests as JSON, kept by (id, updated_at as stored, language), least recently used out
+    first. A report's answer changes only when its updated_at does (every event sets it), so
+    what is kept is never stale; a polling client's next page costs an index scan."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[int, Any, str], bytes] = OrderedDict()
+
+    def get(self, key: tuple[int, Any, str]) -> bytes | None:
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[int, Any, str], value: bytes) -> None:
+        self.items[key] = value
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+RENDERED = web.AppKey("open311_rendered", Rendered)
+
+
+async def requests_json(*, session: Any, runtime: Any, filters: open311.Filters, lang: str,
+                        rendered: Rendered) -> bytes:
+    """GET requests.json: which requests from the index (id, updated), the rest from what was
+    rendered before; only the requests not seen in that state are read and rendered."""
+    keys = await open311.request_keys(session=session, filters=filters)
+    missing = [number for number, updated in keys if rendered.get((number, updated, lang)) is None]
+    fresh: dict[int, bytes] = {}
+    if missing:
+        updated = dict(keys)
+        for item in await open311.requests(session=session, config=runtime.config, lang=lang,
+                                           filters=open311.Filters(ids=missing)):
+            number = int(item["service_request_id"])
+            fresh[number] = dump_json(item)
+            # kept under the state read first: had it changed since, the next answer reads
+            # its new state (updated_at only moves on, so the old key never comes back)
+            rendered.put((number, updated[number], lang), fresh[number])
+    parts = [fresh.get(number) or rendered.get((number, updated, lang)) for number, updated
+             in keys]
+    return b"[" + b",".join(part for part in parts if part is not None) + b"]"
 
 
 async def post_request(request: web.Request) -> web.Response:
@@ -230,6 +281,7 @@ async def spec_errors(request: web.Request, handler: Handler) -> web.StreamRespo
 def setup(app: web.Application) -> None:
     app[LIMITS] = RateLimits()
     app[NOTICES] = {}
+    app[RENDERED] = Rendered()
     app.middlewares.append(spec_errors)
     fmt = "{fmt:json|xml}"
     routes = app.router

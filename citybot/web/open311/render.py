@@ -50,16 +50,17 @@ def to_xml(root: str, value: Any) -> str:
     return "".join(out)
 
 
+def dump_json(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)  # a thousand requests in a millisecond
+    except orjson.JSONEncodeError:  # text that is not UTF-8 (a lone surrogate)
+        return json.dumps(value, ensure_ascii=False).encode("utf-8", "replace")
+
+
 def respond(fmt: str, root: str, value: Any, status: int = 200) -> web.Response:
     """`value` in `fmt`; `root` names the XML document's element (a list's items are named
     by ITEMS)."""
-    if fmt == "xml":
-        body = to_xml(root, value).encode("utf-8", "replace")
-    else:
-        try:
-            body = orjson.dumps(value)  # a thousand requests in a millisecond
-        except orjson.JSONEncodeError:  # text that is not UTF-8 (a lone surrogate)
-            body = json.dumps(value, ensure_ascii=False).encode("utf-8", "replace")
+    body = to_xml(root, value).encode("utf-8", "replace") if fmt == "xml" else dump_json(value)
     return web.Response(body=body, status=status,
                         content_type=FORMATS[fmt], charset="utf-8")
 

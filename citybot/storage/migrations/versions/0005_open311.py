@@ -40,8 +40,8 @@ def upgrade() -> None:
                               unique=False)
         # a date window's scan reads the status from the index; it serves every query the
         # index of created_at alone served, which goes
-        batch_op.create_index('ix_reports_created_status', ['created_at', 'status'],
-                              unique=False)
+        batch_op.create_index('ix_reports_created_status',
+                              ['created_at', 'status', 'updated_at'], unique=False)
         batch_op.drop_index('ix_reports_created_at')
     op.create_table(
         'api_keys',
