@@ -1,7 +1,9 @@
 """The Open311 API under load, with 100,000 reports in the database (bulk-inserted with SQL):
 
 - `GET requests.json?status=open&start_date=…&end_date=…` (30-day windows, so most answers
-  hold the full 1,000 requests): target p99 ≤ 50 ms;
+  hold the full 1,000 requests), each window asked twice: the first time every request in it
+  is rendered (cold), the second time the answers kept are used, as a polling client gets
+  them: target p99 ≤ 50 ms (judged on the first, cold pass);
 - `POST requests.json` by 8 concurrent clients for a while: target ≥ 100 requests/s sustained,
   every card then in the staff group exactly once.
 
@@ -37,7 +39,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 QUICK = os.environ.get("OPEN311_QUICK", "") not in ("", "0")
 REPORTS = 10_000 if QUICK else 100_000
-GETS = 100 if QUICK else 400
+GETS = 50 if QUICK else 200  # windows, each asked twice
 POST_SECONDS = 3.0 if QUICK else 10.0
 CLIENTS = 8
 P99_TARGET_MS = 50.0
@@ -100,24 +102,31 @@ def bulk_insert(url: str, config, city_map, count: int) -> None:
 
 # ---- the clients (in a process of their own) ---------------------------------------------------
 
-def run_gets(api: str, count: int) -> list[float]:
-    async def go() -> list[float]:
+def run_gets(api: str, count: int) -> tuple[list[float], list[float]]:
+    """Milliseconds per GET: the windows asked once (each request rendered for the first time:
+    cold), then the same windows again (as a polling client asks: warm)."""
+    async def go() -> tuple[list[float], list[float]]:
         import aiohttp
 
         rng = random.Random(5)
-        took = []
+        windows = []
+        for _ in range(count):
+            end = NOW - timedelta(days=rng.uniform(0, 330))
+            windows.append({"status": "open", "end_date": end.isoformat(timespec="seconds"),
+                            "start_date": (end - timedelta(days=30)).isoformat(
+                                timespec="seconds")})
+        passes: list[list[float]] = [[], []]
         async with aiohttp.ClientSession() as http:
-            for index in range(count + 10):
-                end = NOW - timedelta(days=rng.uniform(0, 330))
-                params = {"status": "open", "end_date": end.isoformat(timespec="seconds"),
-                          "start_date": (end - timedelta(days=30)).isoformat(timespec="seconds")}
-                started = time.perf_counter()
-                async with http.get(f"{api}/requests.json", params=params) as response:
-                    body = await response.read()
-                    assert response.status == 200, body[:300]
-                if index >= 10:  # the first few warm the caches
+            async with http.get(f"{api}/services.json") as response:  # a connection, warmed
+                await response.read()
+            for took in passes:
+                for params in windows:
+                    started = time.perf_counter()
+                    async with http.get(f"{api}/requests.json", params=params) as response:
+                        body = await response.read()
+                        assert response.status == 200, body[:300]
                     took.append((time.perf_counter() - started) * 1000)
-        return took
+        return passes[0], passes[1]
 
     return asyncio.run(go())
 
@@ -154,6 +163,11 @@ def run_posts(api: str, key: str, seconds: float, clients: int) -> tuple[int, in
             time.perf_counter() - started
 
     return asyncio.run(go())
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(len(ordered) * share / 100) - 1))]
 
 
 def card_numbers(emu, group) -> Counter:
@@ -194,7 +208,7 @@ async def measure(url: str, count: int) -> dict[str, float]:
                 await session.commit()
             spawn = multiprocessing.get_context("spawn")  # not a fork of this running loop
             with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as pool:
-                took = sorted(await loop.run_in_executor(pool, run_gets, api, GETS))
+                cold, warm = await loop.run_in_executor(pool, run_gets, api, GETS)
                 filed, refused, elapsed = await loop.run_in_executor(
                     pool, run_posts, api, key, POST_SECONDS, CLIENTS)
             async with bot.runtime.sessions() as session:
@@ -212,9 +226,8 @@ async def measure(url: str, count: int) -> dict[str, float]:
                 total = (await session.exec(select(func.count()).select_from(Report))).one()
     return {
         "reports": total, "inserted_s": inserted,
-        "p50": took[len(took) // 2], "p99": took[min(len(took) - 1, math.ceil(len(took) * .99))
-                                                 - 1],
-        "gets": len(took), "filed": filed, "refused": refused, "post_rate": filed / elapsed,
+        "cold_p50": percentile(cold, 50), "cold_p99": percentile(cold, 99),
+        "warm_p50": percentile(warm, 50), "warm_p99": percentile(warm, 99), "gets": len(cold), "filed": filed, "refused": refused, "post_rate": filed / elapsed,
         "duplicates": sum(n - 1 for card, n in cards.items() if card in wanted and n > 1),
         "missing": len(wanted - set(cards)), "duplicate_answers": filed - len(new),
     }
@@ -243,15 +256,16 @@ def postgres_database() -> tuple[str, object] | None:
 def report(backend: str, figures: dict[str, float]) -> bool:
     print(f"[{backend}] {figures['reports']:,} reports (bulk insert "
           f"{figures['inserted_s']:.1f} s)")
-    print(f"[{backend}] GET requests.json status+30-day window: p50 {figures['p50']:.1f} ms, "
-          f"p99 {figures['p99']:.1f} ms over {figures['gets']} requests "
-          f"(target p99 ≤ {P99_TARGET_MS:.0f} ms)")
+    print(f"[{backend}] GET requests.json status+30-day window ({figures['gets']} windows, "
+          f"up to 1,000 requests each): first asked p50 {figures['cold_p50']:.1f} ms, p99 "
+          f"{figures['cold_p99']:.1f} ms; asked again p50 {figures['warm_p50']:.1f} ms, p99 "
+          f"{figures['warm_p99']:.1f} ms (target p99 ≤ {P99_TARGET_MS:.0f} ms)")
     print(f"[{backend}] POST requests.json: {figures['post_rate']:.0f} requests/s "
           f"({figures['filed']} filed, {figures['refused']} refused, "
           f"{figures['duplicate_answers']} answered as duplicates of an open request; "
           f"target ≥ {POST_TARGET:.0f}/s); cards missing {figures['missing']}, "
           f"sent twice {figures['duplicates']}")
-    return figures["p99"] <= P99_TARGET_MS and figures["post_rate"] >= POST_TARGET and \
+    return figures["cold_p99"] <= P99_TARGET_MS and figures["post_rate"] >= POST_TARGET and \
         figures["missing"] == 0 and figures["duplicates"] == 0 and figures["refused"] == 0
 
 
