@@ -227,7 +227,8 @@ async def measure(url: str, count: int) -> dict[str, float]:
     return {
         "reports": total, "inserted_s": inserted,
         "cold_p50": percentile(cold, 50), "cold_p99": percentile(cold, 99),
-        "warm_p50": percentile(warm, 50), "warm_p99": percentile(warm, 99), "gets": len(cold), "filed": filed, "refused": refused, "post_rate": filed / elapsed,
+        "warm_p50": percentile(warm, 50), "warm_p99": percentile(warm, 99), "gets": len(cold),
+        "filed": filed, "refused": refused, "post_rate": filed / elapsed,
         "duplicates": sum(n - 1 for card, n in cards.items() if card in wanted and n > 1),
         "missing": len(wanted - set(cards)), "duplicate_answers": filed - len(new),
     }
