@@ -14,6 +14,7 @@ INTENTS: tuple[str, ...] = (
     "help",
     "human_handoff",
     "subscribe",
+    "propose_idea",
     "out_of_scope",
 )
 CATEGORIES: tuple[str, ...] = (
