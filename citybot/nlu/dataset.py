@@ -1,7 +1,8 @@
 """Read NLU data in Rasa 3's YAML format (the files `rasa train nlu` accepts unchanged).
 
 Layout (see data/README.md): `data/train/<lang>/*.yml` for training, `data/train/lookups.yml`
-for lookup tables, `data/test/<lang>.yml` for the held-out split. A report's category is the
+for lookup tables, `data/test/<lang>.yml` for the held-out split, `data/unseen/<lang>.yml` for
+the second held-out set (written apart from training, as residents write). A report's category is the
 sub-intent of the retrieval intent `report_problem/<category>`.
 """
 
@@ -22,6 +23,7 @@ from citybot.nlu.text import detect_lang
 DATA_DIR = Path(__file__).parent / "data"
 TRAIN_DIR = DATA_DIR / "train"
 TEST_DIR = DATA_DIR / "test"
+UNSEEN_DIR = DATA_DIR / "unseen"  # the second held-out set, written apart from training
 
 # [text](entity) or [text](entity:value) or [text]{"entity": "...", "value": "..."}
 _ANNOTATION_RE = re.compile(
@@ -165,6 +167,10 @@ def load_train() -> Dataset:
 
 def load_test() -> Dataset:
     return load([TEST_DIR])
+
+
+def load_unseen() -> Dataset:
+    return load([UNSEEN_DIR])
 
 
 def fingerprint(paths: Iterable[Path | str]) -> str:
