@@ -2,8 +2,8 @@
 
 Layout (see data/README.md): `data/train/<lang>/*.yml` for training, `data/train/lookups.yml`
 for lookup tables, `data/test/<lang>.yml` for the held-out split, `data/unseen/<lang>.yml` for
-the second held-out set (written apart from training, as residents write). A report's category is the
-sub-intent of the retrieval intent `report_problem/<category>`.
+the second held-out set (written apart from training, as residents write). A report's category
+is the sub-intent of the retrieval intent `report_problem/<category>`.
 """
 
 from __future__ import annotations

@@ -82,6 +82,14 @@ class Lexicon:
         return out
 
 
+_CLAUSE_ENDS = frozenset({",", ".", "!", ";", "+", "and", "also", "plus", "и", "а", "ещё", "еще"})
+
+
+def _ends_clause(norm: str, words_so_far: int) -> bool:
+    """A token that closes the first clause, once it holds two words or more."""
+    return words_so_far >= 2 and norm in _CLAUSE_ENDS
+
+
 @dataclass(frozen=True)
 class FeatureConfig:
     char_min: int = 2
@@ -92,6 +100,7 @@ class FeatureConfig:
     char_weight: float = 1.0
     word_weight: float = 1.0
     concept_weight: float = 1.0
+    lead_concepts: bool = False  # concepts of the first clause again, as "lead:<concept>"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -113,7 +122,10 @@ class Featurizer:
         words: Counter[str] = Counter()
         lemmas: list[str] = []
         units: list[str] = []
+        lead = 0  # units of the first clause: what a two-problem message leads with
         for token in tokenize(text):
+            if not lead and units and _ends_clause(token.norm, len(lemmas)):
+                lead = len(units)
             norm = token.norm
             if token.is_number:
                 shape = "#" + "0" * min(len(norm), 4)
@@ -144,6 +156,9 @@ class Featurizer:
             for first, second in itertools.pairwise(lemmas):
                 words[f"{first} {second}"] += 1
         concepts = self.lexicon.concepts(units) if self.lexicon else Counter()
+        if cfg.lead_concepts and self.lexicon and lead:
+            first = self.lexicon.concepts(units[:lead])
+            concepts.update({"lead:" + k: n for k, n in first.items()})
         return chars, words, concepts
 
 
