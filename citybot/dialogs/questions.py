@@ -53,12 +53,16 @@ async def understand(
         await message.answer(texts("fallback-too-long", length=len(text), limit=MAX_QUESTION))
         return
     parse = await runtime.nlu.parse(text, texts.lang)
-    if parse.needs_fallback(runtime.config.nlu.confidence_threshold):
+    threshold = runtime.config.nlu.confidence_threshold
+    # propose_idea: the proposal dialog is not there yet, so it is answered as unknown text
+    if parse.needs_fallback(threshold) or parse.intent == "propose_idea":
         await send_answer(message, runtime.faq.fallback(texts.lang))
     elif parse.intent == "report_problem":
         await report.start_from_text(message, state=state, session=session, resident=resident,
                                      texts=texts, runtime=runtime,
-                                     category=parse.category or "other")
+                                     category=parse.category or "other",
+                                     confidence=parse.confidence,
+                                     confirm=parse.category_is_confident(threshold))
     elif parse.intent in ("faq_waste", "faq_transport"):
         await send_answer(message, runtime.faq.answer(parse, text, texts.lang))
     elif parse.intent == "check_status":

@@ -154,17 +154,20 @@ async def begin(
 
 async def start_from_text(
     message: Message, *, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, runtime: Runtime, category: str,
+    texts: Texts, runtime: Runtime, category: str, confidence: float | None = None,
+    confirm: bool = True,
 ) -> None:
-    """Free text that the NLU read as a report: keep the words, confirm the category."""
+    """Free text that the NLU read as a report: keep the words, confirm the category (or, when
+    the NLU is not sure of it, let the resident choose); the NLU's guess stays with the report."""
     limits = runtime.config.reports
     text = message.text or ""
     usable = reports.check_description(
         text, min_chars=limits.min_description_chars, max_chars=limits.max_description_chars
     ) is None
     draft = await reports.start_draft(
-        session=session, resident=resident, step="confirm_category",
+        session=session, resident=resident, step="confirm_category" if confirm else "category",
         suggested_category=category, description=text.strip() if usable else None,
+        nlu_confidence=confidence,
     )
     await show_step(message, draft, state, texts, runtime)
 

@@ -180,3 +180,27 @@ def fingerprint(paths: Iterable[Path | str]) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def to_rasa_yaml(examples: Iterable[Example], comment: str = "") -> str:
+    """Examples as a Rasa 3 NLU file (`version: "3.1"`, one block per intent or
+    `report_problem/<category>`), readable by `load()` and by `rasa train nlu` alike."""
+    blocks: dict[str, list[str]] = {}
+    for ex in examples:
+        line = " ".join(ex.text.split())
+        blocks.setdefault(ex.label, [])
+        if line and line not in blocks[ex.label]:
+            blocks[ex.label].append(line)
+    out = ['version: "3.1"', ""]
+    if comment:
+        out += [f"# {line}".rstrip() for line in comment.splitlines()] + [""]
+    out.append("nlu:")
+    for label in sorted(blocks):
+        out += [f"- intent: {label}", "  examples: |"]
+        out += [f"    - {_escape_annotations(line)}" for line in blocks[label]]
+    return "\n".join(out) + "\n"
+
+
+def _escape_annotations(line: str) -> str:
+    """A resident's "[x](y)" must not read as an entity annotation."""
+    return _ANNOTATION_RE.sub(lambda m: m.group(0).replace("[", "(").replace("]", ")"), line)

@@ -297,15 +297,75 @@ def load(json_path: Path) -> Engine:
     return Engine(vectorizer, model, extractor, info, lookups).warm_up()
 
 
+# --- the active model: one trained with reviewed examples, chosen by `citybot nlu train
+# --with-reviewed`; `citybot nlu reload` tells running bots to load it now ------------------
+
+ACTIVE = "active.json"
+RELOAD_STAMP = "reload"
+
+
+def base_fingerprint() -> str:
+    """The key of the package's own model (its data, lexicon and code)."""
+    return _source_fingerprint([dataset.TRAIN_DIR])
+
+
+def activate(engine: Engine, directory: Path | None = None) -> Path:
+    """Save the engine and make it the one `load_engine()` gives (while the package's data is
+    the same as when it was trained: a new release of the data wins over an old choice)."""
+    directory = directory or cache_dir()
+    model = save(engine, directory)
+    pointer = {"model": model.name, "base": base_fingerprint(), "info": engine.info.__dict__}
+    _atomic_write(directory / ACTIVE, lambda f: f.write(json.dumps(pointer).encode()))
+    return model
+
+
+def active_model(directory: Path | None = None) -> Path | None:
+    """The model chosen by `activate()`, when there is one and it still applies."""
+    directory = directory or cache_dir()
+    try:
+        pointer = json.loads((directory / ACTIVE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if pointer.get("base") != base_fingerprint():
+        return None
+    model = directory / str(pointer.get("model", ""))
+    return model if model.is_file() else None
+
+
+def request_reload(directory: Path | None = None) -> Path:
+    """Tell running bots to load the active model now (they look at this stamp's time)."""
+    directory = directory or cache_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = directory / RELOAD_STAMP
+    _atomic_write(stamp, lambda f: f.write(str(time.time()).encode()))
+    return stamp
+
+
+def reload_requested_at(directory: Path | None = None) -> float:
+    """When `request_reload()` last ran (0.0: never)."""
+    try:
+        return (directory or cache_dir()).joinpath(RELOAD_STAMP).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def load_engine(
     paths: Sequence[Path | str] | None = None,
     *,
     directory: Path | None = None,
     retrain: bool = False,
 ) -> Engine:
-    """The engine for the given training data (default: the package's), from cache if fresh."""
-    paths = [Path(p) for p in (paths or [dataset.TRAIN_DIR])]
+    """The engine for the given training data (default: the package's), from cache if fresh.
+    Without `paths`, the active model (`activate()`) when there is one."""
     directory = directory or cache_dir()
+    if not paths and not retrain:
+        chosen = active_model(directory)
+        if chosen is not None:
+            try:
+                return load(chosen)
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("active NLU model %s unreadable (%s); using the default", chosen, exc)
+    paths = [Path(p) for p in (paths or [dataset.TRAIN_DIR])]
     key = _source_fingerprint(paths)
     cached = directory / f"model-{key[:20]}.json"
     if not retrain and cached.exists():
