@@ -75,9 +75,10 @@ async def on_not_a_report(query: CallbackQuery, callback_data: StaffAction,
     report = await load(query, callback_data.report, session, texts)
     if report is None:
         return
+    note = runtime.translator(report.language)("staff-not-a-report-note")  # the resident reads it
     try:
         change = await nlu_feedback.not_a_report(session=session, report=report, actor=actor,
-                                                 note=texts("staff-not-a-report-note"))
+                                                 note=note)
     except Refused as refusal:
         await query.answer(refusal_text(texts, refusal), show_alert=True)
         return
