@@ -196,8 +196,8 @@ def train(paths: Sequence[Path | str] | None = None) -> Engine:
     lemmatizer = Lemmatizer()
     featurizer = Featurizer(FEATURES, lemmatizer, Lexicon.load(lemmatizer))
     texts, labels, strata, groups = _training_rows(data.examples)
-    vectorizer = Vectorizer(featurizer).fit(texts)
-    X = vectorizer.transform(texts)
+    vectorizer = Vectorizer(featurizer)
+    X = vectorizer.fit_transform(texts)
     model_labels, weights, bias = fit_linear(X, labels, C)
     temperature = _temperature(
         labels, model_labels, weights, bias, dataset.load(_calibration_paths()).examples,

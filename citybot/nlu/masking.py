@@ -17,7 +17,8 @@ from collections.abc import Iterable
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w])\+?\d[\d ()\-]{8,}\d(?![\w])")
 INTRODUCED = re.compile(
-    r"(?P<lead>\b(?:my name is|i am called|меня зовут|моё имя|мое имя|с уважением,?)\s+)"
+    r"(?P<lead>\b(?:my name is|i am called|regards,?|меня зовут|моё имя|мое имя|с уважением,?)"
+    r"\s+)"
     r"(?P<name>[A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ][\w-]+)?)",
     re.IGNORECASE,
 )
