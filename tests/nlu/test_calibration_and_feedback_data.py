@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from citybot.nlu import Parse, dataset, load_engine
-from citybot.nlu.engine import activate, active_model, request_reload, reload_requested_at
+from citybot.nlu.engine import activate, active_model, reload_requested_at, request_reload
 from citybot.nlu.evaluation import evaluate
 from citybot.nlu.masking import mask
 from citybot.nlu.service import BuiltinNLU

@@ -83,8 +83,8 @@ async def test_a_second_press_changes_nothing(emulator, citybot, staff_group, of
     await press(emulator, official, card, NOT_A_REPORT)
     await emulator.wait_for_edit(card, contains="⛔")
     # the closed card has no buttons; an old picker or a forged press is refused politely
-    emulator.click(official, card, "st1:not_report:%d:" % number)
-    emulator.click(official, card, "st1:set_category:%d:water" % number)
+    emulator.click(official, card, f"st1:not_report:{number}:")
+    emulator.click(official, card, f"st1:set_category:{number}:water")
     await emulator.wait_for_call("answerCallbackQuery", count=3)
     async with citybot.runtime.sessions() as session:
         report = await session.get(Report, number)
