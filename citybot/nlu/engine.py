@@ -39,8 +39,10 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
 MAX_CHARS = 1000  # read the first 1000 characters; a report is rarely longer
-C = 1.0
-FEATURES = FeatureConfig(skeleton_chars=True, concept_weight=0.5, lead_concepts=True)
+C = 2.0
+FEATURES = FeatureConfig(
+    skeleton_chars=True, concept_weight=0.5, lead_concepts=True, question_concepts=True
+)
 _WARM_UP = (
     "there is a pothole on Queen Street 5, bus 7 from Central Station to the Zoo #12",
     "на ул. Ленина 5 яма, как доехать от вокзала до цирка, куда сдать батарейки, №12",

@@ -113,6 +113,7 @@ class FeatureConfig:
     word_weight: float = 1.0
     concept_weight: float = 1.0
     lead_concepts: bool = False  # concepts of the first clause again, as "lead:<concept>"
+    question_concepts: bool = False  # in a question, each concept again as "q:<concept>"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -168,6 +169,8 @@ class Featurizer:
             for first, second in itertools.pairwise(lemmas):
                 words[f"{first} {second}"] += 1
         concepts = self.lexicon.concepts(units) if self.lexicon else Counter()
+        if cfg.question_concepts and concepts.get("question"):
+            concepts.update({"q:" + k: 1 for k in list(concepts) if k != "question"})
         if cfg.lead_concepts and self.lexicon and lead:
             first = self.lexicon.concepts(units[:lead])
             concepts.update({"lead:" + k: n for k, n in first.items()})
