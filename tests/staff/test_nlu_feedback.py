@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 from sqlmodel import select
 
-from citybot.dialogs.cards import nlu_line
 from citybot.i18n import Translator
+from citybot.outbox.cards import nlu_line
 from citybot.storage.models import NluExample, Report, ReportDraft, ReportEvent
 from citybot.testing import button_texts
 
