@@ -54,7 +54,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from citybot.nlu.engine import cache_dir, save, train
+    from citybot.nlu.engine import ACTIVE, active_model, cache_dir, save, train
 
     engine = train(args.data)
     info = engine.info
@@ -66,6 +66,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"trained on {info.examples} examples, {info.features} features, "
         f"in {info.seconds:.2f} s; model: {where}"
     )
+    chosen = active_model()
+    if chosen is not None and not args.data:
+        print(f"note: the model trained with reviewed examples stays in use ({chosen.name}); "
+              f"remove {cache_dir() / ACTIVE} to use this one")
     return 0
 
 
