@@ -7,11 +7,13 @@ from types import SimpleNamespace
 from sqlmodel import select
 
 from citybot.i18n import Translator
+from citybot.nlu import Parse
+from citybot.nlu.service import BuiltinNLU
 from citybot.outbox.cards import nlu_line
 from citybot.storage.models import NluExample, Report, ReportDraft, ReportEvent
 from citybot.testing import button_texts
 
-from .conftest import card_of, file_report, press
+from .conftest import SADOVAYA_12, card_of, file_report, press
 
 CATEGORY = "🏷 Категория"  # the staff group speaks the city's language
 NOT_A_REPORT = "🚫 Не обращение"
@@ -121,3 +123,36 @@ def test_card_shows_an_unsure_nlu_category(city_config) -> None:
     assert nlu_line(sure, texts, runtime) == []
     by_hand = Report(reporter_id=1, category="roads", department="roads", description="x")
     assert nlu_line(by_hand, texts, runtime) == []
+
+
+class Unsure:
+    """An engine that reads every text as a report whose category it is not sure of."""
+
+    def parse(self, text, lang=None):
+        return Parse("report_problem", 0.4, "roads", [], intent_confidence=0.95,
+                     category_confidence=0.42)
+
+
+async def test_an_unsure_category_is_chosen_and_shown_on_the_card(
+    emulator, citybot, staff_group
+) -> None:
+    citybot.runtime.nlu = BuiltinNLU(Unsure())
+    sam = emulator.add_user("Sam", language_code="en")
+    emulator.send_text(sam, "something is wrong outside Sadovaya 12, please look")
+    picker = await emulator.wait_for_message(sam)
+    assert picker["text"] == "What kind of problem is it? Choose below."  # not "is it roads?"
+    emulator.click(sam, picker, picker["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    await emulator.wait_for_message(sam)  # where? (the text is the description)
+    emulator.send_location(sam, *SADOVAYA_12)
+    await emulator.wait_for_message(sam)  # the address
+    photos = await emulator.wait_for_message(sam)
+    emulator.click_button(sam, photos, button_texts(photos)[0])
+    summary = await emulator.wait_for_message(sam)
+    emulator.click_button(sam, summary, button_texts(summary)[0])
+    created = await emulator.wait_for_message(sam, predicate=lambda m: "#" in m.get("text", ""))
+    number = int(created["text"].split("#", 1)[1].split()[0].rstrip(".,"))
+    card = await card_of(emulator, staff_group, number)
+    assert "🤖 roads, 0.40" in card["text"]
+    async with citybot.runtime.sessions() as session:
+        report = await session.get(Report, number)
+    assert (report.nlu_category, report.nlu_confidence) == ("roads", 0.4)
