@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from citybot.dialogs.keyboards import buttons
 from citybot.runtime import Runtime
 from citybot.services import broadcasts, notify, reports
 from citybot.storage import outbox
@@ -24,15 +23,10 @@ async def remind_idle_drafts(runtime: Runtime) -> int:
             session=session, idle=timedelta(hours=limits.draft_reminder_hours))
         for draft in drafts:
             resident = await session.get(Resident, draft.resident_id)
-            texts = runtime.translator(resident.language)
             left = max(limits.draft_ttl_hours - limits.draft_reminder_hours, 1)
-            markup = buttons(("button-continue", "resume"), ("button-cancel", "cancel"),
-                             texts=texts)
-            await outbox.enqueue(
+            await outbox.enqueue(  # drawn when sent: citybot.outbox.residents
                 session=session, kind="draft_reminder", chat_id=resident.telegram_id,
-                payload={"text": texts("report-draft-reminder", hours=left),
-                         "reply_markup": markup.model_dump(exclude_none=True)},
-                dedupe_key=f"draft-reminder:{draft.token}",
+                payload={"hours": left}, dedupe_key=f"draft-reminder:{draft.token}",
             )
             draft.reminded_at = utcnow()
             session.add(draft)
@@ -73,9 +67,9 @@ async def pull_open311_statuses(runtime: Runtime) -> int:
     """Status changes of the departments' own Open311 systems, applied as the reports' events
     (residents and followers are told as when an official acts); a token is resolved to its
     request id first. A system that fails is logged in one line and asked again next time."""
+    from citybot import open311_client as client
     from citybot.dialogs.followup import reporter_markup
     from citybot.services import forwarding
-    from citybot.web.open311 import client
 
     changed = 0
     for department in runtime.config.departments:

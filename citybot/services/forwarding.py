@@ -1,7 +1,7 @@
 """Reports of a department that has its own Open311 system (config: `departments[].open311`):
 what is sent there, what is kept of its answer, and how its status changes come back as the
 report's events — so residents and followers are told exactly as when an official presses a
-button. No HTTP here: the delivery (citybot.bot.forwarding) and the job (citybot.jobs) call the
+button. No HTTP here: the delivery (citybot.outbox.forwarding) and the job (citybot.jobs) call the
 client and hand its answers to these functions.
 """
 

@@ -65,13 +65,14 @@ async def get_draft(*, session: AsyncSession, resident_id: int) -> ReportDraft |
 async def start_draft(
     *, session: AsyncSession, resident: Resident, step: str, category: str | None = None,
     suggested_category: str | None = None, description: str | None = None,
+    nlu_confidence: float | None = None,
 ) -> ReportDraft:
     """A fresh draft for the resident; an unfinished one is replaced."""
     await session.exec(delete(ReportDraft).where(ReportDraft.resident_id == resident.id))
     draft = ReportDraft(
         resident_id=resident.id, token=secrets.token_hex(16), step=step, category=category,
         suggested_category=suggested_category, description=description,
-        language=resident.language,
+        nlu_confidence=nlu_confidence, language=resident.language,
     )
     session.add(draft)
     await session.flush()
@@ -138,13 +139,18 @@ class NewReport:
     source: str | None = None  # None: the bot; "open311/<key name>"
     media_url: str | None = None
     photos: tuple[dict[str, Any], ...] = ()
+    nlu_category: str | None = None  # what the NLU read, when it chose the category
+    nlu_confidence: float | None = None
 
     @classmethod
     def from_draft(cls, draft: ReportDraft) -> NewReport:
+        guessed = draft.nlu_confidence is not None
         return cls(category=draft.category, description=draft.description or "",
                    language=draft.language, token=draft.token, latitude=draft.latitude,
                    longitude=draft.longitude, address=draft.address, district=draft.district,
-                   reporter_id=draft.resident_id, photos=tuple(draft.photos))
+                   reporter_id=draft.resident_id, photos=tuple(draft.photos),
+                   nlu_category=draft.suggested_category if guessed else None,
+                   nlu_confidence=draft.nlu_confidence)
 
 
 async def file_new(
@@ -177,6 +183,8 @@ async def file_new(
         created_at=now,
         updated_at=now,
         due_at=now + timedelta(hours=category.sla_hours),
+        nlu_category=new.nlu_category,
+        nlu_confidence=new.nlu_confidence,
     )
     session.add(report)
     await session.flush()

@@ -1,6 +1,6 @@
 """CityBot's Open311 GeoReport v2: the server (`api`), its OpenAPI document (`openapi`), the
-two formats (`render`), the client of a department's own system (`client`) and
-`citybot apikey` (`cli`). Importing the package costs nothing: the CLI stays fast."""
+two formats (`render`) and `citybot apikey` (`cli`); the client of a department's own system
+is citybot.open311_client. Importing the package costs nothing: the CLI stays fast."""
 
 from __future__ import annotations
 

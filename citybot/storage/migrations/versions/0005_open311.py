@@ -1,7 +1,7 @@
 """open311: reports without a resident, their source, media_url and external ids; API keys
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0008
 Create Date: 2026-12-03 00:40:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import citybot.storage.models
 
 revision: str = '0005'
-down_revision: str | None = '0004'
+down_revision: str | None = '0008'  # after main's 0008 (nlu feedback); written on 0004
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

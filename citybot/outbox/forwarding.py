@@ -1,4 +1,4 @@
-"""The outbox's delivery of a report to its department's own Open311 system (kind
+"""The delivery of a report to its department's own Open311 system (kind
 "open311_forward", queued with the card by citybot.services.reports.file_new).
 
 Never twice: a report that already has the system's id or token is not sent again, and the
@@ -12,11 +12,11 @@ from __future__ import annotations
 from aiogram import Bot
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.bot.courier import MAX_ATTEMPTS, DeliveryFailed
+from citybot import open311_client as client
+from citybot.outbox.courier import MAX_ATTEMPTS, DeliveryFailed
 from citybot.runtime import Runtime
 from citybot.services import forwarding
 from citybot.storage.models import OutboxMessage, Report
-from citybot.web.open311 import client
 
 
 async def deliver_forward(bot: Bot, runtime: Runtime, session: AsyncSession,
@@ -39,6 +39,3 @@ async def deliver_forward(bot: Bot, runtime: Runtime, session: AsyncSession,
     await session.commit()
     runtime.wake_courier()  # the card's re-drawing
     return None
-
-
-DELIVERIES = {"open311_forward": deliver_forward}

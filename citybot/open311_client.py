@@ -1,6 +1,7 @@
 """CityBot as an Open311 GeoReport v2 client: POST a request to a department's own system, read
-the status of requests back, resolve a token. HTTP only; what it means is
-citybot.services.forwarding. Every failure is an `Open311Failure` with one readable line."""
+the status of requests back, resolve a token. HTTP only, like the geocoder's client: what it
+means is citybot.services.forwarding; the outbox's delivery and the status job call it. Every
+failure is an `Open311Failure` with one readable line."""
 
 from __future__ import annotations
 
