@@ -68,7 +68,6 @@ async def pull_open311_statuses(runtime: Runtime) -> int:
     (residents and followers are told as when an official acts); a token is resolved to its
     request id first. A system that fails is logged in one line and asked again next time."""
     from citybot import open311_client as client
-    from citybot.dialogs.followup import reporter_markup
     from citybot.services import forwarding
 
     changed = 0
@@ -92,7 +91,7 @@ async def pull_open311_statuses(runtime: Runtime) -> int:
                         report = known.get(str(request.get("service_request_id")))
                         if report is not None and await forwarding.apply_external(
                                 session=session, runtime=runtime, report=report,
-                                request=request, reporter_markup=reporter_markup):
+                                request=request):
                             changed += 1
                     await session.commit()
         except client.Open311Failure as failure:

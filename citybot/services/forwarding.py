@@ -77,8 +77,7 @@ async def open_forwarded(*, session: AsyncSession, department: str) -> list[Repo
 
 
 async def apply_external(*, session: AsyncSession, runtime: Runtime, report: Report,
-                         request: dict[str, Any],
-                         reporter_markup: notify.ReporterMarkup | None = None) -> bool:
+                         request: dict[str, Any]) -> bool:
     """The system's view of the request, as the report's event: `closed` resolves it (with the
     system's status_notes as the note residents read); `open` with notes takes a new report
     into work. True when something changed."""
@@ -106,5 +105,5 @@ async def apply_external(*, session: AsyncSession, runtime: Runtime, report: Rep
         await session.flush()
         return False
     await notify.status_changed(session=session, runtime=runtime, change=change,
-                                reporter_markup=reporter_markup)
+                                ask_reporter=True)  # as the card's buttons do
     return True

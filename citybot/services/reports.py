@@ -29,8 +29,6 @@ from citybot.storage.models import (
     utcnow,
 )
 
-FORWARD_KIND = "open311_forward"  # outbox kind: a report POSTed to a department's Open311 system
-
 
 class DescriptionProblem(StrEnum):
     too_short = "too_short"
@@ -200,9 +198,9 @@ async def file_new(
                          payload={"report_id": report.id}, dedupe_key=f"card:{report.id}",
                          report_id=report.id, fresh=True)
     if department.open311 is not None:  # the department's own system gets it too
-        await outbox.enqueue(session=session, kind=FORWARD_KIND, method=FORWARD_KIND,
+        await outbox.enqueue(session=session, kind="open311_forward", method="open311_forward",
                              chat_id=staff_chat_id, payload={"report_id": report.id},
-                             dedupe_key=f"{FORWARD_KIND}:{report.id}", report_id=report.id,
+                             dedupe_key=f"open311_forward:{report.id}", report_id=report.id,
                              fresh=True)
     await session.flush()
     return Filed(report=report, new=True)
