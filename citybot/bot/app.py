@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from datetime import timedelta
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -21,18 +20,10 @@ from aiogram.types import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.bot import errors
+from citybot.bot import errors, pipeline
 from citybot.bot.courier import Courier
-from citybot.bot.flood import FloodGuard
-from citybot.bot.middlewares import (
-    DatabaseMiddleware,
-    KeepResponseModels,
-    PeopleMiddleware,
-    SaveBeforeSpeaking,
-)
-from citybot.bot.outages import HoldAnswers, HoldUntilSaved, RetryTransient, SpeakAfterSaving
+from citybot.bot.pipeline.conversation import AfterCommitStorage
 from citybot.bot.queues import deliver_card
-from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
 from citybot.dialogs import (
     fallback,
     followup,
@@ -46,7 +37,6 @@ from citybot.dialogs import (
     subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
-from citybot.dialogs.staff.access import AskBeforeSaving
 from citybot.dialogs.staff.bulletins import DELIVERIES as BULLETIN_DELIVERIES
 from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
 from citybot.runtime import Runtime
@@ -60,11 +50,7 @@ log = logging.getLogger("citybot.bot")
 
 def build_bot(token: str, api_url: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
-    session.middleware(HoldAnswers())  # a callback answer waits for the commit, makes none
-    session.middleware(SaveBeforeSpeaking())
-    session.middleware(SpeakAfterSaving())  # after the commit: release what was held back
-    session.middleware(RetryTransient())  # a handler's call through a Bot API hiccup
-    session.middleware(KeepResponseModels())
+    pipeline.install(bot_session=session)  # around every Bot API call: commit, then speak
     return Bot(
         token,
         session=session,
@@ -84,7 +70,7 @@ def build_storage(runtime: Runtime, redis_url: str | None) -> BaseStorage:
         return AfterCommitStorage(RedisStorage.from_url(redis_url, key_builder=key_builder))
     from citybot.storage.fsm import SQLStorage
 
-    return SQLStorage(runtime.engine)
+    return SQLStorage(runtime.engine, shared_session=pipeline.current_session.get)
 
 
 def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Courier:
@@ -118,26 +104,15 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     (errors.py) rather than apologised for."""
     dp = Dispatcher(storage=storage, events_isolation=build_isolation(storage),
                     runtime=runtime, telegram_resends=telegram_resends)
-    dp.update.outer_middleware(AskBeforeSaving())
-    dp.update.outer_middleware(HoldUntilSaved())
-    dp.update.outer_middleware(DatabaseMiddleware())
-    dp.update.outer_middleware(PeopleMiddleware())
-    if isinstance(storage, AfterCommitStorage):
-        ttl = timedelta(hours=runtime.config.reports.draft_ttl_hours)
-        dp.update.outer_middleware(RestoreLostStep(storage, draft_ttl=ttl))
-
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
-    flood_guard = FloodGuard(limit=runtime.config.reports.max_messages_per_minute,
-                             redis=getattr(storage, "redis", None))  # shared by the workers
-    residents.message.middleware(flood_guard)
-    residents.callback_query.middleware(flood_guard)
     residents.include_routers(*(dialog.build_router() for dialog in (
         menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
         fallback,
     )))
 
+    pipeline.install(dispatcher=dp, residents=residents)  # the road around every handler
     dp.include_routers(errors.build_router(),
                        staff.build_membership_router(runtime.staff_chat_id),
                        staff.build_router(runtime.staff_chat_id),

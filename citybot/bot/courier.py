@@ -49,11 +49,11 @@ from aiogram.methods import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.bot.pipeline.scope import current_session
 from citybot.redaction import redact
 from citybot.runtime import Runtime
 from citybot.services.pacing import Pacer
 from citybot.storage import outbox
-from citybot.storage.fsm import current_session
 from citybot.storage.models import OutboxMessage, OutboxState
 from citybot.storage.residents import mark_blocked
 

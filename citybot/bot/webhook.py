@@ -5,7 +5,8 @@ Each worker listens on WEBHOOK_LISTEN with SO_REUSEPORT, so several workers (sta
 among them. An update is answered only once it is handled and committed: a worker killed
 mid-update leaves Telegram without an answer, Telegram sends the update again, and the
 processed_updates claim makes a second delivery a no-op. An update that meets a database or
-Redis outage is answered 500 (errors.py, outages.py): Telegram sends it again the same way.
+Redis outage is answered 500 (errors.py, outages.py, pipeline): Telegram sends it again the
+same way.
 The courier and the scheduler run in the one worker holding the lease (leadership.py).
 deleteWebhook is never called on the way out: the other workers keep serving.
 """
