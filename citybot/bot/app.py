@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot import errors, pipeline
 from citybot.bot.courier import Courier
+from citybot.bot.metrics import Metrics
 from citybot.bot.pipeline.conversation import AfterCommitStorage
 from citybot.bot.queues import deliver_card
 from citybot.dialogs import (
@@ -48,9 +49,10 @@ from citybot.storage.subscriptions import unsubscribe_chat
 log = logging.getLogger("citybot.bot")
 
 
-def build_bot(token: str, api_url: str) -> Bot:
+def build_bot(token: str, api_url: str, *, metrics: Metrics | None = None) -> Bot:
+    """`metrics` (webhook mode) counts the Bot API's 429s."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
-    pipeline.install(bot_session=session)  # around every Bot API call: commit, then speak
+    pipeline.install(bot_session=session, metrics=metrics)  # around every Bot API call
     return Bot(
         token,
         session=session,

@@ -45,7 +45,7 @@ from citybot.bot.leadership import (
     lease_timing,
     worker_id,
 )
-from citybot.bot.metrics import CountRetryAfter, Metrics
+from citybot.bot.metrics import Metrics
 from citybot.bot.outages import describe, is_outage
 from citybot.bot.outbox_signal import OutboxSignal
 from citybot.config import CityConfig
@@ -165,9 +165,8 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
     worker = worker_id()
     runtime = build_runtime(settings, config)
     storage = build_storage(runtime, settings.redis_url)
-    bot = build_bot(token, settings.telegram_api_url)
     metrics = Metrics()
-    bot.session.middleware(CountRetryAfter(metrics))
+    bot = build_bot(token, settings.telegram_api_url, metrics=metrics)
     dp = build_dispatcher(runtime, storage, telegram_resends=True)
     redis = getattr(storage, "redis", None)
     outbox_signal = OutboxSignal(settings.redis_url) if settings.redis_url else None

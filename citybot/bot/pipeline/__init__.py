@@ -32,21 +32,32 @@ Every Bot API call the handler makes passes the request middlewares, outermost f
 `requests.SaveBeforeSpeaking` (**commit** the work so far: nothing is said that is not saved,
 and no transaction stays open while Telegram answers), `requests.SpeakAfterSaving` (the update
 is now committed: **release** what was held), `requests.RetryTransient` (a 5xx, 429 or network
-error is retried within the update's 20 s budget), `requests.KeepResponseModels`, then the
-call is **sent**.
+error is retried within the update's 20 s budget), `requests.KeepResponseModels`, in webhook
+mode `metrics.CountRetryAfter`, then the call is **sent**.
 
 When the handler returns, DatabaseMiddleware **commits** (and wakes the outbox's courier if
 the handler queued anything), then HoldUntilSaved **releases** the held conversation state and
 callback answers, which are **sent** last. A handler that answers its button first and saves
 next therefore commits once.
 
-Outages: when the database or Redis cannot be reached (`citybot.bot.outages.is_outage`), the
-update's work and its claim roll back together. Errors.py then decides from the scope: not yet
-committed and in webhook mode — answered 500, Telegram sends the update again; otherwise the
-person is told, politely, to try again.
+When anything fails, the update's uncommitted work and its claim roll back together and
+aiogram's errors middleware hands the failure to errors.py, which reads the scope
+(`data["update_scope"]`): already done (e.g. Redis gone while the chat's lock was released) —
+only logged; an outage (`citybot.bot.outages.is_outage`: the database or Redis unreachable)
+before anything was committed, over a webhook — answered 500, and Telegram sends the update
+again; otherwise the person is told, politely, to try again.
 
 Messages that are not the direct answer to an update never take this road's send: they go to
 the outbox, and the courier delivers them (with SaveBeforeSpeaking committing its session).
+
+Conversation state (bot/app.py: build_storage) follows the same commit: in SQL it is written
+in the update's own session (SQLStorage is handed `current_session.get`); in Redis
+`conversation.AfterCommitStorage` holds the update's writes in its scope until each commit.
+
+The modules: scope.py (UpdateScope, `current_update`, `current_session`), update.py (the
+update middlewares), requests.py (the request middlewares), conversation.py (Redis state held
+until the commit, RestoreLostStep), flood.py (FloodGuard). Beside the package,
+citybot/bot/outages.py tells an outage from a bug, and errors.py answers failures.
 """
 
 from __future__ import annotations
@@ -56,6 +67,7 @@ from datetime import timedelta
 from aiogram import Dispatcher, Router
 from aiogram.client.session.base import BaseSession
 
+from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.pipeline.conversation import AfterCommitStorage, RestoreLostStep
 from citybot.bot.pipeline.flood import FloodGuard
 from citybot.bot.pipeline.requests import (
@@ -77,18 +89,21 @@ from citybot.runtime import Runtime
 __all__ = ["UpdateScope", "current_session", "current_update", "install"]
 
 
-def install(*, bot_session: BaseSession | None = None, dispatcher: Dispatcher | None = None,
-            residents: Router | None = None) -> None:
-    """Lays the road above: the request middlewares on `bot_session`, the update middlewares
-    on `dispatcher` (its `runtime` and storage decide the rest), the flood guard on the
-    `residents` router. Each part is optional — a bot that only sends (the courier, the
-    broadcast command) has no dispatcher — but the order within each is this one's alone."""
+def install(*, bot_session: BaseSession | None = None, metrics: Metrics | None = None,
+            dispatcher: Dispatcher | None = None, residents: Router | None = None) -> None:
+    """Lays the road above: the request middlewares on `bot_session` (with `metrics`, the 429
+    count innermost), the update middlewares on `dispatcher` (its `runtime` and storage decide
+    the rest), the flood guard on the `residents` router. Each part is optional — a bot that
+    only sends (the courier, the broadcast command) has no dispatcher, a dispatcher is built
+    before its bot — but the order within each is this function's alone."""
     if bot_session is not None:
         bot_session.middleware(HoldAnswers())  # a callback answer waits for the commit
         bot_session.middleware(SaveBeforeSpeaking())  # commit before anything is said
         bot_session.middleware(SpeakAfterSaving())  # after the commit: release what was held
         bot_session.middleware(RetryTransient())  # a handler's call through a Bot API hiccup
         bot_session.middleware(KeepResponseModels())
+        if metrics is not None:
+            bot_session.middleware(CountRetryAfter(metrics))  # handlers' 429s and the courier's
     if dispatcher is None:
         return
     runtime: Runtime = dispatcher["runtime"]
