@@ -1,8 +1,8 @@
 """One aiohttp application for everything CityBot serves over HTTP.
 
-Each part of the site is a module with a `setup(app)` that adds its routes; `PARTS` lists the
-parts every deployment serves. The sandbox adds its own part (`citybot sandbox`). A handler
-finds the runtime and the site's addresses on the app: `request.app[RUNTIME]`,
+Each part of the site is a module with a `setup(app)` that adds its routes; `default_parts()`
+lists the parts every deployment serves; the sandbox adds its own (`citybot sandbox`). A
+handler finds the runtime and the site's addresses on the app: `request.app[RUNTIME]`,
 `request.app[SITE]`.
 """
 
@@ -38,16 +38,21 @@ SITE = web.AppKey("site", Site)
 
 Part = Callable[[web.Application], None]
 
-PARTS: list[Part] = []  # the parts every deployment serves, in the order they are added
+def default_parts() -> list[Part]:
+    """The parts every deployment serves (imported here, late: each imports this module)."""
+    from citybot.web import plan
+
+    return [plan.setup]
 
 
 def build_web_app(runtime: Runtime, site: Site, *, parts: Sequence[Part] | None = None,
                   app: web.Application | None = None) -> web.Application:
-    """The app with `parts` (default `PARTS`); into `app` when given (the webhook's own)."""
+    """The app with `parts` (default: `default_parts()`); into `app` when given (the webhook's
+    own application, when WEB_LISTEN and WEBHOOK_LISTEN are one address)."""
     if app is None:
         app = web.Application(client_max_size=MAX_BODY)
     app[RUNTIME] = runtime
     app[SITE] = site
-    for part in PARTS if parts is None else parts:
+    for part in default_parts() if parts is None else parts:
         part(app)
     return app
