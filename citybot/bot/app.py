@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -22,7 +23,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot import errors, pipeline
 from citybot.bot.courier import Courier
-from citybot.bot.metrics import Metrics
 from citybot.bot.pipeline.conversation import AfterCommitStorage
 from citybot.bot.queues import deliver_card
 from citybot.dialogs import (
@@ -41,6 +41,9 @@ from citybot.dialogs.filters import run_sync_filters_on_loop
 from citybot.dialogs.staff.bulletins import DELIVERIES as BULLETIN_DELIVERIES
 from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
 from citybot.runtime import Runtime
+
+if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (webhook mode)
+    from citybot.bot.metrics import Metrics
 from citybot.services.notify import undeliverable
 from citybot.services.pacing import Pacer
 from citybot.storage.models import OutboxMessage

@@ -33,7 +33,7 @@ Every Bot API call the handler makes passes the request middlewares, outermost f
 and no transaction stays open while Telegram answers), `requests.SpeakAfterSaving` (the update
 is now committed: **release** what was held), `requests.RetryTransient` (a 5xx, 429 or network
 error is retried within the update's 20 s budget), `requests.KeepResponseModels`, in webhook
-mode `metrics.CountRetryAfter`, then the call is **sent**.
+mode `requests.CountRetryAfter`, then the call is **sent**.
 
 When the handler returns, DatabaseMiddleware **commits** (and wakes the outbox's courier if
 the handler queued anything), then HoldUntilSaved **releases** the held conversation state and
@@ -63,14 +63,15 @@ citybot/bot/outages.py tells an outage from a bug, and errors.py answers failure
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Dispatcher, Router
 from aiogram.client.session.base import BaseSession
 
-from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.pipeline.conversation import AfterCommitStorage, RestoreLostStep
 from citybot.bot.pipeline.flood import FloodGuard
 from citybot.bot.pipeline.requests import (
+    CountRetryAfter,
     HoldAnswers,
     KeepResponseModels,
     RetryTransient,
@@ -85,6 +86,9 @@ from citybot.bot.pipeline.update import (
     PeopleMiddleware,
 )
 from citybot.runtime import Runtime
+
+if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (webhook mode)
+    from citybot.bot.metrics import Metrics
 
 __all__ = ["UpdateScope", "current_session", "current_update", "install"]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
@@ -24,6 +25,9 @@ from aiogram.methods.base import TelegramType
 
 from citybot.bot.outages import describe
 from citybot.bot.pipeline.scope import current_session, current_update
+
+if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (webhook mode)
+    from citybot.bot.metrics import Metrics
 
 log = logging.getLogger("citybot.outages")
 
@@ -125,3 +129,20 @@ class KeepResponseModels(BaseRequestMiddleware):
         if type(method) not in self._models:
             self._models[type(method)] = Response[method.__returning__]
         return await make_request(bot, method)
+
+
+class CountRetryAfter(BaseRequestMiddleware):
+    """Counts the 429s the Bot API answers, whoever made the call (handlers or the courier)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramRetryAfter:
+            self.metrics.retry_after.inc()
+            raise
