@@ -19,16 +19,14 @@ from aiogram.types import (
     BotCommandScopeChat,
     LinkPreviewOptions,
 )
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot import errors, pipeline
-from citybot.bot.courier import Courier
 from citybot.bot.pipeline.conversation import AfterCommitStorage
-from citybot.bot.queues import deliver_card
 from citybot.dialogs import (
     fallback,
     followup,
     handoff,
+    intents,
     menu,
     my_reports,
     questions,
@@ -38,16 +36,11 @@ from citybot.dialogs import (
     subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
-from citybot.dialogs.staff.bulletins import DELIVERIES as BULLETIN_DELIVERIES
-from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
+from citybot.outbox import Courier, courier_for
 from citybot.runtime import Runtime
 
 if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (webhook mode)
     from citybot.bot.metrics import Metrics
-from citybot.services.notify import undeliverable
-from citybot.services.pacing import Pacer
-from citybot.storage.models import OutboxMessage
-from citybot.storage.subscriptions import unsubscribe_chat
 
 log = logging.getLogger("citybot.bot")
 
@@ -79,19 +72,8 @@ def build_storage(runtime: Runtime, redis_url: str | None) -> BaseStorage:
 
 
 def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Courier:
-    """The outbox's courier — the one sender of notifications, digests and announcements —
-    with the deliveries that are more than one Bot API call; paced at the config's rates."""
-    async def on_undeliverable(session: AsyncSession, message: OutboxMessage) -> None:
-        await unsubscribe_chat(session=session, telegram_id=message.chat_id)  # 403: no digests
-        await undeliverable(runtime, session, message)
-
-    limits = runtime.config.broadcast
-    return Courier(bot, runtime,
-                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES},
-                   worker=worker, on_undeliverable=on_undeliverable,
-                   pacer=Pacer(per_second=limits.per_second,
-                               paid_per_second=limits.paid_per_second),
-                   batch=max(50, int(limits.rate / 10)))  # a tenth of a second's messages
+    """The outbox's courier (citybot.outbox), sending through this bot's request middlewares."""
+    return courier_for(bot, runtime, worker=worker, session_scope=pipeline.speaking_for)
 
 
 def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
@@ -112,10 +94,15 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
+    residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
+    # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
         menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
-        fallback,
     )))
+    residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
+        report, questions, my_reports, handoff, subscriptions, menu,
+    ))))
+    residents.include_routers(questions.build_fallback_router(), fallback.build_router())
 
     pipeline.install(dispatcher=dp, residents=residents)  # the road around every handler
     dp.include_routers(errors.build_router(),

@@ -25,7 +25,8 @@ aiogram's own come first, then ours, registered by `install` in this order:
    residents' router `flood.FloodGuard` drops a resident's excess updates (after one polite
    "slow down"); the staff router's StaffOnly (dialogs/staff/access.py) lets only staff
    through, from the membership asked in step 2. Then the dialogs' own filters and
-   middlewares, and the **handler**.
+   middlewares (dialogs/intents.py parses a resident's text once, for the intent filters),
+   and the **handler**.
 
 Every Bot API call the handler makes passes the request middlewares, outermost first:
 `requests.HoldAnswers` (a callback answer is held in the scope, makes no commit),
@@ -48,7 +49,8 @@ before anything was committed, over a webhook — answered 500, and Telegram sen
 again; otherwise the person is told, politely, to try again.
 
 Messages that are not the direct answer to an update never take this road's send: they go to
-the outbox, and the courier delivers them (with SaveBeforeSpeaking committing its session).
+the outbox, and its courier delivers them (citybot.outbox; bot/app.py hands it
+`scope.speaking_for`, so SaveBeforeSpeaking commits a delivery's session before each call).
 
 Conversation state (bot/app.py: build_storage) follows the same commit: in SQL it is written
 in the update's own session (SQLStorage is handed `current_session.get`); in Redis
@@ -78,7 +80,12 @@ from citybot.bot.pipeline.requests import (
     SaveBeforeSpeaking,
     SpeakAfterSaving,
 )
-from citybot.bot.pipeline.scope import UpdateScope, current_session, current_update
+from citybot.bot.pipeline.scope import (
+    UpdateScope,
+    current_session,
+    current_update,
+    speaking_for,
+)
 from citybot.bot.pipeline.update import (
     AskBeforeSaving,
     DatabaseMiddleware,
@@ -90,7 +97,7 @@ from citybot.runtime import Runtime
 if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (webhook mode)
     from citybot.bot.metrics import Metrics
 
-__all__ = ["UpdateScope", "current_session", "current_update", "install"]
+__all__ = ["UpdateScope", "current_session", "current_update", "install", "speaking_for"]
 
 
 def install(*, bot_session: BaseSession | None = None, metrics: Metrics | None = None,

@@ -4,9 +4,10 @@ state storage find the update the call or the write belongs to."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,3 +71,14 @@ current_update: ContextVar[UpdateScope | None] = ContextVar("current_update", de
 # SaveBeforeSpeaking commits it before the bot calls Telegram, so no transaction is held open
 # while Telegram answers.
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+
+
+@contextlib.contextmanager
+def speaking_for(session: AsyncSession) -> Iterator[None]:
+    """A courier's delivery speaks for `session` as a handler does for its update's: the bot's
+    SaveBeforeSpeaking commits it before each Bot API call."""
+    token = current_session.set(session)
+    try:
+        yield
+    finally:
+        current_session.reset(token)
