@@ -265,11 +265,12 @@ def report(backend: str, figures: dict[str, float]) -> bool:
           f"up to 1,000 requests each): first asked p50 {figures['cold_p50']:.1f} ms, p99 "
           f"{figures['cold_p99']:.1f} ms; asked again p50 {figures['warm_p50']:.1f} ms, p99 "
           f"{figures['warm_p99']:.1f} ms (target p99 ≤ {P99_TARGET_MS:.0f} ms)")
-    print(f"[{backend}] POST requests.json: {figures['post_rate']:.0f} requests/s "
-          f"({figures['filed']} filed, {figures['refused']} refused, "
-          f"{figures['duplicate_answers']} answered as duplicates of an open request; "
-          f"target ≥ {POST_TARGET:.0f}/s); cards missing {figures['missing']}, "
-          f"sent twice {figures['duplicates']}")
+    new = figures["filed"] - figures["duplicate_answers"]
+    print(f"[{backend}] POST requests.json: {figures['post_rate']:.0f} answers/s "
+          f"({figures['filed']} answered 200: {new} new reports, "
+          f"{figures['duplicate_answers']} the id of an open report nearby; "
+          f"{figures['refused']} refused; target ≥ {POST_TARGET:.0f}/s); "
+          f"cards missing {figures['missing']}, sent twice {figures['duplicates']}")
     return figures["cold_p99"] <= P99_TARGET_MS and figures["post_rate"] >= POST_TARGET and \
         figures["missing"] == 0 and figures["duplicates"] == 0 and figures["refused"] == 0
 
