@@ -35,11 +35,11 @@ async def test_changing_the_category_teaches_the_nlu(
 
     await press(emulator, official, card, CATEGORY)
     picker = await emulator.wait_for_message(staff_group, contains=f"#{number}")
-    # the official is answered in her language; the card speaks the group's
-    assert "💡 Street lighting" in button_texts(picker)
-    assert not any("Roads" in label for label in button_texts(picker))  # not the current one
-    emulator.click_button(official, picker, "💡 Street lighting")
-    done = await emulator.wait_for_edit(picker, contains="Street lighting")
+    # the picker is posted in the group: in the group's language, as the card
+    assert "💡 Уличное освещение" in button_texts(picker)
+    assert not any("Дороги" in label for label in button_texts(picker))  # not the current one
+    emulator.click_button(official, picker, "💡 Уличное освещение")
+    done = await emulator.wait_for_edit(picker, contains="Уличное освещение")
     assert f"#{number}" in done["text"]
     # lighting is another department's: a new card opens in its queue
     moved = await emulator.wait_for_message(
