@@ -31,6 +31,9 @@ def test_run_without_a_token_says_what_to_do(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert "BOT_TOKEN" in lines[0] and "@BotFather" in lines[0]
+    # it says how to try the sandbox with a command that works from the repository
+    assert "`make run`" in lines[0] and "`.venv/bin/citybot sandbox`" in lines[0]
+    assert (ROOT / ".venv" / "bin" / "citybot").exists()
 
 
 def test_run_with_a_malformed_token(tmp_path: Path) -> None:

@@ -440,13 +440,12 @@ class BotApi:
 
     def answerCallbackQuery(self, p: Params) -> bool:
         query_id = p.text("callback_query_id") or ""
-        if self.w.pending_callbacks.pop(query_id, None) is None:
+        if query_id not in self.w.pending_callbacks:
             raise ApiError.bad_request("query is too old and response timeout expired or query "
                                        "ID is invalid")
-        self.w.answered_callbacks[query_id] = {
+        self.w.answer_callback(query_id, {
             "text": p.text("text"), "show_alert": p.flag("show_alert"), "url": p.text("url"),
-            "cache_time": p.integer("cache_time", 0)}
-        self.w.callbacks_signal.notify()
+            "cache_time": p.integer("cache_time", 0)})
         return True
 
     def sendChatAction(self, p: Params) -> bool:

@@ -33,6 +33,8 @@ class Console:
         emu.listeners.append(self.show)
 
     def show(self, event: str, chat: Chat, msg: dict) -> None:
+        if event not in ("sent", "edited", "deleted"):  # what the bot does, not the people
+            return
         where = chat.title or (chat.user.first_name if chat.user else str(chat.id))
         topic = chat.topics.get(msg.get("message_thread_id", 0))
         if topic:

@@ -4,6 +4,7 @@ test does as a person (send text, press buttons) and its waits for what the bot 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
 from collections import deque
@@ -283,6 +284,7 @@ class World:
         service = self._new_message(chat, by or self.bot, {"forum_topic_created": {
             "name": name, "icon_color": icon_color}}, thread_id=topic["message_thread_id"])
         chat.topics[service["message_id"]] = topic
+        self._tell("topic", chat, service)
         return topic
 
     def topic_id(self, group: ChatLike, name: str) -> int:
@@ -476,8 +478,22 @@ class World:
 
     def _changed(self, event: str, chat: Chat, msg: dict) -> None:
         chat.signal.notify()
+        self._tell(event, chat, msg)
+
+    def _tell(self, event: str, chat: Chat, msg: dict) -> None:
+        """Tell the listeners: "sent", "edited", "deleted" (the bot's messages); "received",
+        "received_edit" (a person's message, or its edit); "answered" (a callback query's
+        answer: msg is {"query": ..., "text": ..., "show_alert": ...}); "topic" (created)."""
         for listener in self.listeners:
             listener(event, chat, msg)
+
+    def answer_callback(self, query_id: str, answer: dict) -> None:
+        """The bot answered a callback query (answerCallbackQuery)."""
+        query = self.pending_callbacks.pop(query_id)
+        self.answered_callbacks[query_id] = answer
+        self.callbacks_signal.notify()
+        with contextlib.suppress(LookupError):
+            self._tell("answered", self.chat(query["message"]), {"query": query, **answer})
 
     # --------------------------------------------------------------- what people do (sync)
     def _user_message(self, user: User, content: dict, *, chat: ChatLike | None,
@@ -491,6 +507,7 @@ class World:
             thread_id = replied.get("message_thread_id")
         msg = self._new_message(where, user, content, thread_id=thread_id, reply_to=replied)
         self.push_update(kind, msg)
+        self._tell("received", where, msg)
         return msg
 
     def send_text(self, user: User, text: str, *, chat: ChatLike | None = None,
@@ -521,6 +538,7 @@ class World:
             content["is_automatic_forward"] = True
         msg = self._new_message(where, person, content, thread_id=thread_id, reply_to=replied)
         self.push_update("message", msg)
+        self._tell("received", where, msg)
         return msg
 
     def send_location(self, user: User, latitude: float, longitude: float, *,
@@ -582,6 +600,7 @@ class World:
             new["entities"] = entities
         chat.messages[msg["message_id"]] = new
         self.push_update("edited_message", new)
+        self._tell("received_edit", chat, new)
         return new
 
     def click(self, user: User, message: MessageLike, data: str) -> str:
