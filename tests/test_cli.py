@@ -101,3 +101,44 @@ async def test_run_answers_start_in_russian_and_stops_cleanly_on_sigterm(
     assert process.returncode == 0, log
     assert "Traceback" not in log
     assert "bot stopped" in log
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.timeout(150)
+async def test_make_run_without_a_token_serves_the_sandbox(tmp_path: Path) -> None:
+    """The README's first command, before anyone has a token: `make run` opens the sandbox."""
+    import aiohttp
+
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        "make", "--no-print-directory", "run", cwd=ROOT, start_new_session=True,
+        env=clean_env(WEB_LISTEN=f"127.0.0.1:{port}", DATABASE_URL=f"sqlite:///{tmp_path}/x.db"),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    page = state = None
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(240):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/sandbox") as response:
+                        page = await response.text()
+                    async with http.get(f"http://127.0.0.1:{port}/sandbox/state") as response:
+                        state = await response.json()
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.5)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # make and the sandbox it started
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert page is not None, stderr.decode()[-2000:]
+    assert "CityBot sandbox" in page and "/static/sandbox/sandbox.js" in page
+    assert [person["name"] for person in state["residents"]] == ["Anna", "Иван"]
+    assert f"open http://127.0.0.1:{port}/sandbox" in stdout.decode()
+    assert "Traceback" not in stderr.decode()
