@@ -13,7 +13,7 @@ from typing import Any
 
 from .formatting import ParseError, parse_text, utf16_len
 from .limits import ApiError
-from .world import META_KEYS, Chat, FileRecord, User, World, api_view
+from .telegram import META_KEYS, Chat, FileRecord, Telegram, User, api_view
 
 __all__ = ["SEND_METHODS", "BotApi", "Params"]
 
@@ -90,9 +90,10 @@ def _now() -> int:
 
 
 class BotApi:
-    """Bot API methods over a World. `table`: lower-cased method name -> (name, handler)."""
+    """Bot API methods over the emulated Telegram (telegram.py). `table`: lower-cased method
+    name -> (name, handler)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: Telegram) -> None:
         self.w = world
         self.table: dict[str, tuple[str, Callable[[Params], Any]]] = {}
         for name in dir(type(self)):

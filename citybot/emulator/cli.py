@@ -10,7 +10,7 @@ import shlex
 import sys
 
 from .server import TelegramEmulator
-from .world import Chat, User, describe
+from .telegram import Chat, User, describe
 
 __all__ = ["main", "serve"]
 
