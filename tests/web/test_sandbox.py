@@ -94,6 +94,11 @@ async def test_a_report_by_clicking_taken_and_answered_in_the_staff_pane(
         await page.fill("#staff-text", "A crew is on its way")
         await page.press("#staff-text", "Enter")
         await expect(page.locator("#staff-log")).to_contain_text("A crew is on its way")
+        # another official, a staff command in the topic
+        await page.select_option("#official", label="Пётр (ru)")
+        await page.fill("#staff-text", "/queue")
+        await page.press("#staff-text", "Enter")
+        await expect(page.locator("#staff-log .msg").last).to_contain_text("открытых обращений: 1")
         await page.screenshot(path=screenshot_dir / "sandbox-3-staff.png")
 
         # the resident hears of the status change and the reply
@@ -131,6 +136,8 @@ async def test_bad_requests_are_refused_and_change_nothing(
                 assert response.status == 400
             async with http.get(f"{base}/state") as response:
                 state = json.loads(await response.text())
+            async with http.get(f"{base}?lang=ru") as response:  # the page's own words
+                assert "<title>Песочница CityBot</title>" in await response.text()
         assert all(not chat["messages"] for chat in state["chats"].values())
         assert emulator.stats.updates == 0
         assert [r["name"] for r in state["residents"]] == ["Anna", "Иван"]
