@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import errno
 import logging
 import sys
 from collections.abc import Sequence
@@ -73,14 +72,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     config = _load_config(settings)
-    try:
-        asyncio.run(run_sandbox(settings, config))
-    except OSError as error:
-        if error.errno != errno.EADDRINUSE:
-            raise
-        print(f"citybot: WEB_LISTEN {settings.web_listen} is taken by another program: "
-              "choose a free address, e.g. `WEB_LISTEN=127.0.0.1:8090 make run`.", file=sys.stderr)
-        return 2
+    asyncio.run(run_sandbox(settings, config))  # a taken WEB_LISTEN: one SettingsError line
     return 0
 
 
