@@ -105,6 +105,15 @@ async def test_a_report_by_clicking_taken_and_answered_in_the_staff_pane(
         await expect(log).to_contain_text("has taken the report")
         await expect(log).to_contain_text("Roads Department: A crew is on its way")
         await page.screenshot(path=screenshot_dir / "sandbox-4-resident.png")
+
+        # another resident shares a landmark instead of a point (a venue, as Telegram sends it)
+        await page.locator("#resident-tabs button", has_text="Иван").click()
+        await page.click("#resident-location")
+        await page.select_option("#landmark", label="Sadovaya Street")  # the page's language
+        await page.click("#location-send")
+        await expect(log.locator(".msg.mine")).to_contain_text("📍 Sadovaya Street, Lipovsk")
+        await expect(log.locator(".msg:not(.mine)")).to_have_count(1)  # the bot answers
+        await page.screenshot(path=screenshot_dir / "sandbox-5-landmark.png")
         assert errors == []
 
 
