@@ -36,6 +36,18 @@ def test_run_without_a_token_says_what_to_do(tmp_path: Path) -> None:
     assert (ROOT / ".venv" / "bin" / "citybot").exists()
 
 
+def test_run_without_a_token_imports_none_of_the_bot() -> None:
+    """Why the message comes at once: the token is checked before aiogram, the database layer
+    and the NLU model's libraries are imported (a proxy for "under a second", which a test on a
+    shared machine cannot assert)."""
+    probe = ("import sys\nfrom citybot.cli import main\ncode = main(['run'])\n"
+             "heavy = [m for m in ('aiogram', 'sqlalchemy', 'numpy', 'sklearn', 'citybot.bot.app',"
+             " 'citybot.config') if m in sys.modules]\nprint(code, heavy)")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=clean_env(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "2 []", result.stdout + result.stderr
+
+
 def test_run_with_a_malformed_token(tmp_path: Path) -> None:
     result = subprocess.run(
         [*CITYBOT, "run"], cwd=ROOT, env=clean_env(BOT_TOKEN="not-a-token"),
