@@ -68,7 +68,7 @@ def _run_webhook(args: argparse.Namespace, settings) -> int:
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """The real bot against the in-process emulator, with the sandbox page (no token needed)."""
-    from citybot.bot.sandbox import run_sandbox
+    from citybot.sandbox import run_sandbox
 
     settings = load_settings()
     config = _load_config(settings)

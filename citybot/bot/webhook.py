@@ -46,9 +46,9 @@ from citybot.bot.leadership import (
 )
 from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.outages import describe, is_outage
-from citybot.bot.outbox_signal import OutboxSignal
 from citybot.bot.startup import check_staff_chat, load_nlu
 from citybot.config import CityConfig
+from citybot.outbox.signal import OutboxSignal
 from citybot.runtime import Runtime, build_runtime
 from citybot.settings import Settings, SettingsError
 from citybot.web.app import Site, build_web_app
