@@ -39,6 +39,7 @@ from citybot.dialogs import (
     handoff,
     menu,
     my_reports,
+    public_link,
     questions,
     report,
     settings,
@@ -134,8 +135,8 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.middleware(flood_guard)
     residents.callback_query.middleware(flood_guard)
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
-        fallback,
+        public_link, menu, settings, subscriptions, my_reports, followup, handoff, report,
+        questions, fallback,
     )))
 
     dp.include_routers(errors.build_router(),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -133,6 +133,9 @@ class Report(SQLModel, table=True):
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
+    # the public site (citybot.services.public): hidden by an official, or its text replaced
+    hidden: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    public_text: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ReportDraft(SQLModel, table=True):
@@ -183,6 +186,7 @@ class ReportPhoto(SQLModel, table=True):
     file_id: str = Field(max_length=256)
     file_unique_id: str | None = Field(default=None, max_length=128)
     position: int = 0
+    stored_at: datetime | None = _when(nullable=True)  # downloaded, re-encoded, on disk
 
 
 class EventKind(StrEnum):
@@ -195,6 +199,8 @@ class EventKind(StrEnum):
     assigned = "assigned"  # an official took over a report without changing its status
     merged = "merged"  # another report was merged into this one as its duplicate
     feedback = "feedback"  # the reporter confirmed the fix (👍)
+    hidden = "hidden"  # an official hid the report from the public site
+    published = "published"  # shown again (note: its new public text, when replaced)
 
 
 class ReportEvent(SQLModel, table=True):

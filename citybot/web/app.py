@@ -40,9 +40,9 @@ Part = Callable[[web.Application], None]
 
 def default_parts() -> list[Part]:
     """The parts every deployment serves (imported here, late: each imports this module)."""
-    from citybot.web import plan
+    from citybot.web import plan, public
 
-    return [plan.setup]
+    return [plan.setup, public.setup]
 
 
 def build_web_app(runtime: Runtime, site: Site, *, parts: Sequence[Part] | None = None,

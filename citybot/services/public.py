@@ -1,0 +1,443 @@
+"""What the public sees of a report: one definition, used by the public pages, the exports, the
+digests and the Open311 API.
+
+- A report is public unless an official hid it (`/hide N`); `VISIBLE` is the SQL condition and
+  `is_public` the same test on a loaded report. Every public query must use one of them.
+- Its public text is the official's replacement (`/publish N text`) or the resident's
+  description, with phone numbers, e-mail addresses and long digit runs masked (`mask`); the
+  staff card keeps the original.
+- Nothing public names a resident: no name, Telegram id or username is read here at all.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics as stats_math
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import false, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from citybot.config import CityConfig
+from citybot.services.workflow import Actor, Refused
+from citybot.storage.models import (
+    OPEN_STATUSES,
+    EventKind,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ReportStatus,
+    utcnow,
+)
+
+MASK = "***"
+
+# ---- masking --------------------------------------------------------------------------------
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# 7 or more digits with at most two separators between each: +7 (912) 345-67-89,
+# 8 912 345 67 89, (555) 123-4567, a card number, a passport
+DIGITS = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,}(?!\w)")
+DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{4}\s?[-–]\s?\d{4}")  # 12.11.2024, 2019-2024
+
+
+def _digits(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return found if DATE.fullmatch(found) else MASK
+
+
+def mask(text: str | None) -> str:
+    """The text with what could identify or reach a person replaced by `***`."""
+    if not text:
+        return ""
+    return DIGITS.sub(_digits, EMAIL.sub(MASK, text))
+
+
+# ---- what is public -------------------------------------------------------------------------
+
+VISIBLE = col(Report.hidden) == false()  # the SQL condition every public query uses
+
+
+def is_public(report: Report) -> bool:
+    return not report.hidden
+
+
+def public_text(report: Report) -> str:
+    """The text the public reads: an official's replacement, else the description, masked."""
+    return mask(report.public_text if report.public_text else report.description)
+
+
+def public_address(report: Report) -> str:
+    return mask(report.address)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The map's and the exports' filters; None: any."""
+
+    category: str | None = None
+    status: str | None = None
+    district: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def where(self) -> list[Any]:
+        conditions: list[Any] = [VISIBLE]
+        if self.category:
+            conditions.append(Report.category == self.category)
+        if self.status == "open":
+            conditions.append(col(Report.status).in_([s.value for s in OPEN_STATUSES]))
+        elif self.status:
+            conditions.append(Report.status == self.status)
+        if self.district:
+            conditions.append(Report.district == self.district)
+        if self.since is not None:
+            conditions.append(Report.created_at >= self.since)
+        if self.until is not None:
+            conditions.append(Report.created_at < self.until)
+        return conditions
+
+    @property
+    def empty(self) -> bool:
+        return self == Filters()
+
+
+PERIODS = {"week": 7, "month": 31, "year": 366}
+
+
+def parse_filters(query: dict[str, str], config: CityConfig,
+                  now: datetime | None = None) -> Filters:
+    """Filters from a query string (`category`, `status`, `district`, `period` week|month|year,
+    `since` YYYY-MM-DD); values it does not know are ignored, never an error."""
+    categories = {c.id for c in config.categories}
+    districts = {d.id for d in config.city.districts}
+    statuses = {s.value for s in ReportStatus} | {"open"}
+    since = parse_date(query.get("since", ""))
+    period = PERIODS.get(query.get("period", ""))
+    if period is not None:
+        since = max(filter(None, [since, (now or utcnow()) - timedelta(days=period)]))
+    return Filters(
+        category=query.get("category") if query.get("category") in categories else None,
+        status=query.get("status") if query.get("status") in statuses else None,
+        district=query.get("district") if query.get("district") in districts else None,
+        since=since,
+    )
+
+
+def parse_date(text: str) -> datetime | None:
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+# ---- one report -----------------------------------------------------------------------------
+
+async def public_report(*, session: AsyncSession, number: int) -> Report | None:
+    report = await session.get(Report, number)
+    return report if report is not None and is_public(report) else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a report's public history."""
+
+    at: datetime
+    kind: str  # created, status, reassigned
+    status: str | None = None
+    note: str = ""  # an official's note (masked); never a resident's words
+    department: str | None = None
+
+
+PUBLIC_NOTES = frozenset({ReportStatus.resolved, ReportStatus.rejected,
+                          ReportStatus.not_responsible, ReportStatus.in_progress})
+
+
+async def public_history(*, session: AsyncSession, report: Report) -> list[Step]:
+    query = select(ReportEvent).where(
+        ReportEvent.report_id == report.id,
+        col(ReportEvent.kind).in_([EventKind.created, EventKind.status, EventKind.reassigned]),
+    ).order_by(col(ReportEvent.id))
+    steps = []
+    for event in (await session.exec(query)).all():
+        if event.kind == EventKind.created:
+            steps.append(Step(at=event.created_at, kind="created", status=event.to_status))
+        elif event.kind == EventKind.status:
+            note = mask(event.note) if event.actor_kind == "staff" and \
+                event.to_status in PUBLIC_NOTES else ""
+            steps.append(Step(at=event.created_at, kind="status", status=event.to_status,
+                              note=note))
+        else:
+            steps.append(Step(at=event.created_at, kind="reassigned",
+                              department=(event.note or "").rpartition("→")[2] or None))
+    return steps
+
+
+# ---- hide and publish (staff) ---------------------------------------------------------------
+
+MAX_PUBLIC_TEXT = 2000
+
+
+async def hide(*, session: AsyncSession, report: Report, actor: Actor) -> ReportEvent:
+    """Off the map, the exports, the digests and the Open311 API, at once."""
+    if report.hidden:
+        raise Refused("public-refused-hidden", number=str(report.id))
+    report.hidden = True
+    return await _record(session, report, EventKind.hidden, actor, None)
+
+
+async def publish(*, session: AsyncSession, report: Report, actor: Actor,
+                  text: str | None = None) -> ReportEvent:
+    """Public again; with `text`, that text replaces the description for the public."""
+    text = (text or "").strip()[:MAX_PUBLIC_TEXT] or None
+    if not report.hidden and text is None:
+        raise Refused("public-refused-public", number=str(report.id))
+    report.hidden = False
+    if text is not None:
+        report.public_text = text
+    return await _record(session, report, EventKind.published, actor, text)
+
+
+async def _record(session: AsyncSession, report: Report, kind: str, actor: Actor,
+                  note: str | None) -> ReportEvent:
+    event = ReportEvent(report_id=report.id, kind=kind, from_status=report.status,
+                        to_status=report.status, note=note, actor_kind=actor.kind,
+                        actor_telegram_id=actor.telegram_id, actor_name=actor.name)
+    report.updated_at = event.created_at
+    session.add(report)
+    session.add(event)
+    await session.flush()
+    return event
+
+
+# ---- the map's data -------------------------------------------------------------------------
+
+SCALE = 100_000  # coordinates in 1e-5 degrees (about a metre)
+
+
+async def data_version(*, session: AsyncSession) -> tuple[Any, ...]:
+    """Changes whenever a report is filed or changed (hiding and publishing too)."""
+    query = select(func.count(), func.max(Report.id), func.max(Report.updated_at))
+    return tuple((await session.exec(query)).one())
+
+
+async def map_data(*, session: AsyncSession, config: CityConfig,
+                   filters: Filters) -> dict[str, Any]:
+    """Every public report with a place, as compact arrays: `r` holds five integers a report
+    (id as the difference from the previous one, latitude and longitude in 1e-5 degrees from
+    `origin`, index in `categories`, index in `statuses`), about 20 bytes each."""
+    categories = [c.id for c in config.categories]
+    statuses = [s.value for s in ReportStatus]
+    category_of = {c: i for i, c in enumerate(categories)}
+    status_of = {s: i for i, s in enumerate(statuses)}
+    origin = (config.city.center.lat, config.city.center.lon)
+    query = select(Report.id, Report.latitude, Report.longitude, Report.category,
+                   Report.status).where(*filters.where(), col(Report.latitude).is_not(None)) \
+        .order_by(col(Report.id))
+    flat: list[int] = []
+    previous = 0
+    lat0, lon0 = origin
+    result = await session.exec(query)
+    for number, lat, lon, category, status in result.all():
+        flat += (number - previous, round((lat - lat0) * SCALE), round((lon - lon0) * SCALE),
+                 category_of.get(category, -1), status_of.get(status, -1))
+        previous = number
+    return {"origin": list(origin), "scale": SCALE, "categories": categories,
+            "statuses": statuses, "r": flat}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A report in the list beside the map."""
+
+    id: int
+    category: str
+    status: str
+    text: str
+    address: str
+    created_at: datetime
+
+
+async def latest(*, session: AsyncSession, filters: Filters, limit: int = 50) -> list[Listed]:
+    query = select(Report.id, Report.category, Report.status, Report.description,
+                   Report.public_text, Report.address, Report.created_at) \
+        .where(*filters.where()).order_by(col(Report.id).desc()).limit(limit)
+    return [Listed(id=n, category=c, status=s, text=mask(p or d), address=mask(a),
+                   created_at=when)
+            for n, c, s, d, p, a, when in (await session.exec(query)).all()]
+
+
+# ---- exports --------------------------------------------------------------------------------
+
+COLUMNS = ("id", "category", "department", "status", "description", "address", "district",
+           "latitude", "longitude", "created_at", "updated_at", "closed_at", "due_at")
+
+
+async def export_count(*, session: AsyncSession, filters: Filters) -> int:
+    query = select(func.count()).select_from(Report).where(*filters.where())
+    return (await session.exec(query)).one()
+
+
+async def export_rows(*, session: AsyncSession, filters: Filters,
+                      batch: int = 5000) -> AsyncIterator[list[dict[str, Any]]]:
+    """The public fields of every public report matching `filters`, oldest first, in batches
+    (keyset pages, so a long export holds no transaction open and no memory)."""
+    after = 0
+    while True:
+        query = select(Report.id, Report.category, Report.department, Report.status,
+                       Report.description, Report.public_text, Report.address, Report.district,
+                       Report.latitude, Report.longitude, Report.created_at, Report.updated_at,
+                       Report.closed_at, Report.due_at) \
+            .where(*filters.where(), col(Report.id) > after).order_by(col(Report.id)) \
+            .limit(batch)
+        rows = (await session.exec(query)).all()
+        if not rows:
+            return
+        page = []
+        for (number, category, department, status, description, replaced, address, district,
+             lat, lon, created, updated, closed, due) in rows:
+            page.append({
+                "id": number, "category": category, "department": department,
+                "status": status, "description": mask(replaced or description),
+                "address": mask(address), "district": district, "latitude": lat,
+                "longitude": lon, "created_at": _iso(created), "updated_at": _iso(updated),
+                "closed_at": _iso(closed), "due_at": _iso(due),
+            })
+        after = rows[-1][0]
+        yield page
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+# ---- statistics -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatRow:
+    department: str
+    category: str
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    due_at: datetime | None
+
+
+@dataclass
+class Figures:
+    """One line of the statistics table (a department, a category, or the whole city)."""
+
+    key: str
+    reports_in: int = 0
+    resolved: int = 0
+    open_now: int = 0
+    overdue_now: int = 0
+    hours: list[float] = field(default_factory=list)  # time to resolve, per resolved report
+    within_sla: int = 0
+
+    @property
+    def median_hours(self) -> float | None:
+        return stats_math.median(self.hours) if self.hours else None
+
+    @property
+    def p90_hours(self) -> float | None:
+        return percentile(self.hours, 90) if self.hours else None
+
+    @property
+    def sla_share(self) -> float | None:
+        return self.within_sla / self.resolved if self.resolved else None
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+@dataclass
+class Statistics:
+    city: Figures
+    departments: list[Figures]
+    categories: list[Figures]
+    weeks: list[tuple[date, int, int]]  # Monday, reports in, resolved: the last `weeks` weeks
+    resolution_buckets: list[tuple[str, int]]  # time to resolve: bucket key, reports
+
+
+BUCKETS = ((24, "day"), (72, "3days"), (168, "week"), (336, "2weeks"), (720, "month"),
+           (float("inf"), "longer"))  # hours, and the key of the label (stats-bucket-…)
+
+
+def compute_statistics(rows: Iterable[StatRow], *, now: datetime, weeks: int = 12) -> Statistics:
+    """Per department, per category and for the city, from the public reports."""
+    city = Figures("city")
+    departments: dict[str, Figures] = {}
+    categories: dict[str, Figures] = {}
+    this_monday = (now.date() - timedelta(days=now.weekday()))
+    first = this_monday - timedelta(weeks=weeks - 1)
+    filed: Counter[date] = Counter()
+    fixed: Counter[date] = Counter()
+    open_values = {s.value for s in OPEN_STATUSES}
+    buckets: dict[str, int] = defaultdict(int)
+    for row in rows:
+        targets = (city, departments.setdefault(row.department, Figures(row.department)),
+                   categories.setdefault(row.category, Figures(row.category)))
+        resolved = row.status == ReportStatus.resolved and row.closed_at is not None
+        hours = (row.closed_at - row.created_at).total_seconds() / 3600 if resolved else 0.0
+        for figures in targets:
+            figures.reports_in += 1
+            if row.status in open_values:
+                figures.open_now += 1
+                if row.due_at is not None and row.due_at < now:
+                    figures.overdue_now += 1
+            if resolved:
+                figures.resolved += 1
+                figures.hours.append(hours)
+                if row.due_at is None or row.closed_at <= row.due_at:
+                    figures.within_sla += 1
+        monday = row.created_at.date() - timedelta(days=row.created_at.weekday())
+        if monday >= first:
+            filed[monday] += 1
+        if resolved:
+            closed_monday = row.closed_at.date() - timedelta(days=row.closed_at.weekday())
+            if closed_monday >= first:
+                fixed[closed_monday] += 1
+            buckets[next(label for limit, label in BUCKETS if hours < limit)] += 1
+    week_list = [(first + timedelta(weeks=i), filed[first + timedelta(weeks=i)],
+                  fixed[first + timedelta(weeks=i)]) for i in range(weeks)]
+    return Statistics(
+        city=city,
+        departments=sorted(departments.values(), key=lambda f: f.key),
+        categories=sorted(categories.values(), key=lambda f: f.key),
+        weeks=week_list,
+        resolution_buckets=[(label, buckets.get(label, 0)) for _, label in BUCKETS],
+    )
+
+
+async def statistics(*, session: AsyncSession, now: datetime | None = None,
+                     department: str | None = None) -> Statistics:
+    """The statistics of every public report (of one department, when given)."""
+    query = select(Report.department, Report.category, Report.status, Report.created_at,
+                   Report.closed_at, Report.due_at).where(VISIBLE)
+    if department is not None:
+        query = query.where(Report.department == department)
+    rows = [StatRow(*row) for row in (await session.exec(query)).all()]
+    return compute_statistics(rows, now=now or utcnow())
+
+
+# ---- photos ---------------------------------------------------------------------------------
+
+async def photos_of(*, session: AsyncSession, report_id: int) -> list[int]:
+    """The positions of a public report's photos that are stored and may be served."""
+    query = select(ReportPhoto.position).where(
+        ReportPhoto.report_id == report_id, col(ReportPhoto.stored_at).is_not(None)
+    ).order_by(col(ReportPhoto.position))
+    return list((await session.exec(query)).all())

@@ -1,0 +1,356 @@
+"""The public site: the map (`/`), a report's page (`/reports/{n}`), statistics (`/stats`) and
+the exports (`/exports/reports.geojson`, `.csv`). What is public is decided in
+citybot.services.public, never here; pages are Jinja2 templates (autoescaped) in
+web/templates/, their wording in locales/*/site.ftl."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from citybot.i18n import LANGUAGES, Texts
+from citybot.runtime import Runtime
+from citybot.services import charts, public
+from citybot.storage.models import ReportStatus
+from citybot.web.app import RUNTIME, SITE
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANG_COOKIE = "lang"
+STATUS_COLOURS = {
+    "new": "#d7263d", "acknowledged": "#f18f01", "in_progress": "#2e86ab",
+    "resolved": "#3b9c3b", "rejected": "#6c757d", "duplicate": "#9e9e9e",
+    "not_responsible": "#8e6c8a",
+}
+
+
+@dataclass
+class MapCache:
+    """The whole city's map data, built again only when a report changed."""
+
+    version: tuple[Any, ...] | None = None
+    body: bytes = b""
+    gzipped: bytes = b""
+
+
+@dataclass
+class Public:
+    templates: Environment
+    map_cache: MapCache = field(default_factory=MapCache)
+
+
+PUBLIC = web.AppKey("public", Public)
+
+
+# ---- language -------------------------------------------------------------------------------
+
+def choose_language(request: web.Request, default: str) -> str:
+    """?lang= (remembered in a cookie), the cookie, Accept-Language, the city's language."""
+    for candidate in (request.query.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate
+    ranked = []
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag, _, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        base = tag.split("-")[0].lower()
+        if base in LANGUAGES:
+            ranked.append((weight, base))
+    return max(ranked)[1] if ranked else default
+
+
+# ---- rendering ------------------------------------------------------------------------------
+
+def build_templates() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+class Page:
+    """What every template is given: wording, names of things, formatting of times."""
+
+    def __init__(self, request: web.Request, runtime: Runtime, lang: str) -> None:
+        self.request = request
+        self.runtime = runtime
+        self.config = runtime.config
+        self.lang = lang
+        self.texts: Texts = runtime.translator(lang)
+        self.zone = ZoneInfo(self.config.city.timezone)
+
+    def t(self, key: str, **args: object) -> Markup:
+        """Texts HTML-escapes the arguments; the message itself is ours."""
+        return Markup(self.texts(key, **args))
+
+    def category(self, category_id: str) -> str:
+        try:
+            category = self.config.category(category_id)
+        except KeyError:
+            return category_id
+        return f"{category.emoji} {category.name.get(self.lang)}"
+
+    def department(self, department_id: str | None) -> str:
+        try:
+            return self.config.department(department_id).name.get(self.lang)
+        except KeyError:
+            return department_id or ""
+
+    def district(self, district_id: str | None) -> str:
+        try:
+            return self.config.city.district(district_id).name.get(self.lang)
+        except KeyError:
+            return district_id or ""
+
+    def city_name(self, _key: str = "") -> str:
+        return self.config.city.name.get(self.lang)
+
+    def status(self, status: str) -> str:
+        return self.texts(f"status-{status}")
+
+    def when(self, moment: datetime | None, with_time: bool = True) -> str:
+        if moment is None:
+            return ""
+        local = moment.astimezone(self.zone)
+        if with_time:
+            return format_datetime(local, "d MMM y, HH:mm", locale=self.lang)
+        return format_date(local, "d MMM y", locale=self.lang)
+
+    def hours(self, value: float | None) -> str:
+        if value is None:
+            return self.texts("stats-none")
+        if value < 48:
+            return self.texts("stats-hours", hours=round(value, 1 if value < 10 else None))
+        return self.texts("stats-days", days=round(value / 24, 1))
+
+    def share(self, value: float | None) -> str:
+        return self.texts("stats-none") if value is None else f"{value:.0%}"
+
+    def switch(self, lang: str) -> str:
+        """This page's address in another language."""
+        query = dict(self.request.query)
+        query["lang"] = lang
+        return str(self.request.rel_url.with_query(query))
+
+    def with_query(self, path: str) -> str:
+        """`path` with this page's filters."""
+        query = {k: v for k, v in self.request.query.items() if k != "lang"}
+        return str(web.URL(path).with_query(query)) if query else path
+
+
+def render(request: web.Request, template: str, *, status: int = 200,
+           **context: Any) -> web.Response:
+    runtime = request.app[RUNTIME]
+    lang = choose_language(request, runtime.config.city.default_language)
+    page = Page(request, runtime, lang)
+    html = request.app[PUBLIC].templates.get_template(template).render(
+        page=page, t=page.t, config=runtime.config, lang=lang, languages=LANGUAGES,
+        colours=STATUS_COLOURS, statuses=[s.value for s in ReportStatus],
+        city=runtime.config.city.name.get(lang), **context)
+    response = web.Response(text=html, content_type="text/html", status=status)
+    if request.query.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+    response.headers["Content-Language"] = lang
+    return response
+
+
+def _filters(request: web.Request) -> public.Filters:
+    return public.parse_filters(dict(request.query), request.app[RUNTIME].config)
+
+
+# ---- the map --------------------------------------------------------------------------------
+
+async def index(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    filters = _filters(request)
+    async with runtime.sessions() as session:
+        listed = await public.latest(session=session, filters=filters)
+    lang = choose_language(request, runtime.config.city.default_language)
+    page = Page(request, runtime, lang)
+    query = {k: v for k, v in request.query.items() if k != "lang"}
+    map_config = {
+        "data": str(web.URL("/map/reports.json").with_query(query)),
+        "plan": "/plan.geojson",
+        "tiles": runtime.config.web.tiles_url,
+        "attribution": runtime.config.web.tiles_attribution,
+        "colours": STATUS_COLOURS,
+        "statusNames": {s.value: page.status(s.value) for s in ReportStatus},
+        "categoryNames": {c.id: page.category(c.id) for c in runtime.config.categories},
+        "countText": page.texts("map-count"),
+    }
+    return render(request, "map.html", listed=listed, query=request.query,
+                  map_config=map_config)
+
+
+async def map_reports(request: web.Request) -> web.Response:
+    """The markers' data (see services.public.map_data); the whole city's is cached until a
+    report changes, and sent gzipped to whoever accepts it."""
+    runtime = request.app[RUNTIME]
+    filters = _filters(request)
+    cache = request.app[PUBLIC].map_cache
+    async with runtime.sessions() as session:
+        if filters.empty:
+            version = await public.data_version(session=session)
+            if version != cache.version:
+                data = await public.map_data(session=session, config=runtime.config,
+                                             filters=filters)
+                cache.body = json.dumps(data, separators=(",", ":")).encode()
+                cache.gzipped = gzip.compress(cache.body, compresslevel=6)
+                cache.version = version
+            body, gzipped = cache.body, cache.gzipped
+        else:
+            data = await public.map_data(session=session, config=runtime.config,
+                                         filters=filters)
+            body = json.dumps(data, separators=(",", ":")).encode()
+            gzipped = None
+    response = web.Response(body=body, content_type="application/json",
+                            headers={"Cache-Control": "no-cache", "Vary": "Accept-Encoding"})
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        if gzipped is not None:
+            response.body = gzipped
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response.enable_compression()
+    return response
+
+
+# ---- a report -------------------------------------------------------------------------------
+
+async def report_page(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    number = request.match_info["number"]
+    report = None
+    if number.isdigit() and len(number) < 12:
+        async with runtime.sessions() as session:
+            report = await public.public_report(session=session, number=int(number))
+            if report is not None:
+                history = await public.public_history(session=session, report=report)
+                photos = await public.photos_of(session=session, report_id=report.id)
+    if report is None:
+        return render(request, "not_found.html", status=404, number=number[:12])
+    return render(request, "report.html", report=report, history=history,
+                  photos=photos, text=public.public_text(report),
+                  address=public.public_address(report),
+                  deep_link=request.app[SITE].deep_link(f"report_{report.id}"))
+
+
+# ---- statistics -----------------------------------------------------------------------------
+
+async def stats_page(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session:
+        figures = await public.statistics(session=session)
+    return render(request, "stats.html", stats=figures)
+
+
+async def stats_chart(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    lang = choose_language(request, runtime.config.city.default_language)
+    async with runtime.sessions() as session:
+        figures = await public.statistics(session=session)
+    draw: Callable[..., bytes] = charts.weekly_png if request.match_info["chart"] == "weekly" \
+        else charts.resolution_png
+    png = draw(figures, runtime.translator(lang))
+    return web.Response(body=png, content_type="image/png",
+                        headers={"Cache-Control": "public, max-age=60"})
+
+
+# ---- exports --------------------------------------------------------------------------------
+
+async def export(request: web.Request) -> web.StreamResponse:
+    runtime = request.app[RUNTIME]
+    kind = request.match_info["format"]
+    filters = _filters(request)
+    response = web.StreamResponse(headers={
+        "Content-Type": "application/geo+json" if kind == "geojson" else "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="reports.{kind}"',
+    })
+    response.enable_compression()
+    await response.prepare(request)
+    writer = GeoJSONWriter() if kind == "geojson" else CSVWriter()
+    await response.write(writer.start().encode())
+    async with runtime.sessions() as session:
+        async for page in public.export_rows(session=session, filters=filters):
+            await response.write(writer.rows(page).encode())
+    await response.write(writer.end().encode())
+    await response.write_eof()
+    return response
+
+
+class CSVWriter:
+    """Public rows as CSV, a page at a time (also used by `citybot export`)."""
+
+    def start(self) -> str:
+        return self._line(public.COLUMNS)
+
+    def rows(self, page: list[dict[str, Any]]) -> str:
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\n")
+        out.writerows([[("" if row[c] is None else row[c]) for c in public.COLUMNS]
+                       for row in page])
+        return buffer.getvalue()
+
+    def end(self) -> str:
+        return ""
+
+    @staticmethod
+    def _line(values: Any) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(values)
+        return buffer.getvalue()
+
+
+class GeoJSONWriter:
+    """Public rows as a GeoJSON FeatureCollection (reports without a place have no geometry)."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def start(self) -> str:
+        generated = datetime.now(UTC).isoformat(timespec="seconds")
+        return f'{{"type":"FeatureCollection","generated":"{generated}","features":[\n'
+
+    def rows(self, page: list[dict[str, Any]]) -> str:
+        parts = []
+        for row in page:
+            lat, lon = row["latitude"], row["longitude"]
+            properties = {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
+            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
+            parts.append(json.dumps({"type": "Feature", "id": row["id"], "geometry": geometry,
+                                     "properties": properties}, ensure_ascii=False))
+        text = ",\n".join(parts)
+        if text and not self.first:
+            text = ",\n" + text
+        if text:
+            self.first = False
+        return text
+
+    def end(self) -> str:
+        return "\n]}\n"
+
+
+def writer_for(kind: str) -> CSVWriter | GeoJSONWriter:
+    return GeoJSONWriter() if kind == "geojson" else CSVWriter()
+
+
+def setup(app: web.Application) -> None:
+    app[PUBLIC] = Public(templates=build_templates())
+    app.router.add_get("/", index)
+    app.router.add_get("/map/reports.json", map_reports)
+    app.router.add_get(r"/reports/{number}", report_page)
+    app.router.add_get("/stats", stats_page)
+    app.router.add_get(r"/stats/{chart:weekly|resolution}.png", stats_chart)
+    app.router.add_get(r"/exports/reports.{format:geojson|csv}", export)
