@@ -20,6 +20,7 @@ from aiohttp import web
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from yarl import URL
 
 from citybot.i18n import LANGUAGES, Texts
 from citybot.runtime import Runtime
@@ -148,7 +149,7 @@ class Page:
     def with_query(self, path: str) -> str:
         """`path` with this page's filters."""
         query = {k: v for k, v in self.request.query.items() if k != "lang"}
-        return str(web.URL(path).with_query(query)) if query else path
+        return str(URL(path).with_query(query)) if query else path
 
 
 def render(request: web.Request, template: str, *, status: int = 200,
@@ -182,7 +183,7 @@ async def index(request: web.Request) -> web.Response:
     page = Page(request, runtime, lang)
     query = {k: v for k, v in request.query.items() if k != "lang"}
     map_config = {
-        "data": str(web.URL("/map/reports.json").with_query(query)),
+        "data": str(URL("/map/reports.json").with_query(query)),
         "plan": "/plan.geojson",
         "tiles": runtime.config.web.tiles_url,
         "attribution": runtime.config.web.tiles_attribution,
