@@ -31,7 +31,7 @@
   }
 
   function publicMap(element, options) {
-    var map = L.map(element, {preferCanvas: true, zoomControl: true});
+    var map = L.map(element, {maxZoom: 19, zoomSnap: 0.25, zoomControl: true});
     var markers = L.markerClusterGroup({chunkedLoading: true, disableClusteringAtZoom: 17,
                                         maxClusterRadius: 50});
     var count = document.getElementById("map-count");
@@ -68,7 +68,7 @@
   }
 
   function spotMap(element, options) {
-    var map = L.map(element, {scrollWheelZoom: false});
+    var map = L.map(element, {maxZoom: 19, scrollWheelZoom: false});
     map.setView([options.lat, options.lon], 16);
     baseLayer(map, options, function () {
       L.marker([options.lat, options.lon], {icon: dot(options.colour)}).addTo(map);
