@@ -5,13 +5,11 @@ web/templates/, their wording in locales/*/site.ftl."""
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +22,7 @@ from yarl import URL
 
 from citybot.i18n import LANGUAGES, Texts
 from citybot.runtime import Runtime
-from citybot.services import charts, public
+from citybot.services import charts, exports, public
 from citybot.storage.models import ReportStatus
 from citybot.web.app import RUNTIME, SITE
 
@@ -281,7 +279,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     })
     response.enable_compression()
     await response.prepare(request)
-    writer = GeoJSONWriter() if kind == "geojson" else CSVWriter()
+    writer = exports.writer_for(kind)
     await response.write(writer.start().encode())
     async with runtime.sessions() as session:
         async for page in public.export_rows(session=session, filters=filters):
@@ -289,62 +287,6 @@ async def export(request: web.Request) -> web.StreamResponse:
     await response.write(writer.end().encode())
     await response.write_eof()
     return response
-
-
-class CSVWriter:
-    """Public rows as CSV, a page at a time (also used by `citybot export`)."""
-
-    def start(self) -> str:
-        return self._line(public.COLUMNS)
-
-    def rows(self, page: list[dict[str, Any]]) -> str:
-        buffer = io.StringIO()
-        out = csv.writer(buffer, lineterminator="\n")
-        out.writerows([[("" if row[c] is None else row[c]) for c in public.COLUMNS]
-                       for row in page])
-        return buffer.getvalue()
-
-    def end(self) -> str:
-        return ""
-
-    @staticmethod
-    def _line(values: Any) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(values)
-        return buffer.getvalue()
-
-
-class GeoJSONWriter:
-    """Public rows as a GeoJSON FeatureCollection (reports without a place have no geometry)."""
-
-    def __init__(self) -> None:
-        self.first = True
-
-    def start(self) -> str:
-        generated = datetime.now(UTC).isoformat(timespec="seconds")
-        return f'{{"type":"FeatureCollection","generated":"{generated}","features":[\n'
-
-    def rows(self, page: list[dict[str, Any]]) -> str:
-        parts = []
-        for row in page:
-            lat, lon = row["latitude"], row["longitude"]
-            properties = {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
-            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
-            parts.append(json.dumps({"type": "Feature", "id": row["id"], "geometry": geometry,
-                                     "properties": properties}, ensure_ascii=False))
-        text = ",\n".join(parts)
-        if text and not self.first:
-            text = ",\n" + text
-        if text:
-            self.first = False
-        return text
-
-    def end(self) -> str:
-        return "\n]}\n"
-
-
-def writer_for(kind: str) -> CSVWriter | GeoJSONWriter:
-    return GeoJSONWriter() if kind == "geojson" else CSVWriter()
 
 
 def setup(app: web.Application) -> None:
