@@ -31,6 +31,7 @@ from citybot.bot.middlewares import (
     SaveBeforeSpeaking,
 )
 from citybot.bot.outages import HoldAnswers, HoldUntilSaved, RetryTransient, SpeakAfterSaving
+from citybot.bot.photos import deliver_photos
 from citybot.bot.queues import deliver_card
 from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
 from citybot.dialogs import (
@@ -97,7 +98,8 @@ def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Cour
 
     limits = runtime.config.broadcast
     return Courier(bot, runtime,
-                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES},
+                   deliveries={"card": deliver_card, "store_photos": deliver_photos,
+                               **STAFF_DELIVERIES, **BULLETIN_DELIVERIES},
                    worker=worker, on_undeliverable=on_undeliverable,
                    pacer=Pacer(per_second=limits.per_second,
                                paid_per_second=limits.paid_per_second),

@@ -22,7 +22,7 @@ from yarl import URL
 
 from citybot.i18n import LANGUAGES, Texts
 from citybot.runtime import Runtime
-from citybot.services import charts, exports, public
+from citybot.services import charts, exports, photos, public
 from citybot.storage.models import ReportStatus
 from citybot.web.app import RUNTIME, SITE
 
@@ -246,6 +246,24 @@ async def report_page(request: web.Request) -> web.Response:
                   deep_link=request.app[SITE].deep_link(f"report_{report.id}"))
 
 
+async def photo(request: web.Request) -> web.StreamResponse:
+    """A public report's stored photo (re-encoded, no metadata), or its thumbnail."""
+    runtime = request.app[RUNTIME]
+    number, position = int(request.match_info["number"]), int(request.match_info["position"])
+    async with runtime.sessions() as session:
+        report = await public.public_report(session=session, number=number)
+        stored = report is not None and \
+            position in await public.photos_of(session=session, report_id=number)
+    if not stored:
+        raise web.HTTPNotFound()
+    path = photos.photo_path(runtime.config.web.photos_dir, number, position,
+                             thumb=bool(request.match_info["thumb"]))
+    if not path.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(path, headers={"Content-Type": "image/jpeg",
+                                           "Cache-Control": "public, max-age=300"})
+
+
 # ---- statistics -----------------------------------------------------------------------------
 
 async def stats_page(request: web.Request) -> web.Response:
@@ -294,6 +312,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/", index)
     app.router.add_get("/map/reports.json", map_reports)
     app.router.add_get(r"/reports/{number}", report_page)
+    app.router.add_get(r"/photos/{number:\d{1,11}}/{position:\d{1,2}}{thumb:(-thumb)?}.jpg", photo)
     app.router.add_get("/stats", stats_page)
     app.router.add_get(r"/stats/{chart:weekly|resolution}.png", stats_chart)
     app.router.add_get(r"/exports/reports.{format:geojson|csv}", export)
