@@ -22,11 +22,10 @@ class CSVWriter:
     def start(self) -> str:
         return self._line(public.COLUMNS)
 
-    def rows(self, page: list[dict[str, Any]]) -> str:
+    def rows(self, page: list[tuple[Any, ...]]) -> str:
         buffer = io.StringIO()
         out = csv.writer(buffer, lineterminator="\n")
-        out.writerows([[("" if row[c] is None else row[c]) for c in public.COLUMNS]
-                       for row in page])
+        out.writerows(page)  # None is written as an empty field
         return buffer.getvalue()
 
     def end(self) -> str:
@@ -49,13 +48,13 @@ class GeoJSONWriter:
         generated = datetime.now(UTC).isoformat(timespec="seconds")
         return f'{{"type":"FeatureCollection","generated":"{generated}","features":[\n'
 
-    def rows(self, page: list[dict[str, Any]]) -> str:
+    def rows(self, page: list[tuple[Any, ...]]) -> str:
         parts = []
         for row in page:
-            lat, lon = row["latitude"], row["longitude"]
-            properties = {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
+            properties = dict(zip(public.COLUMNS, row, strict=True))
+            lat, lon = properties.pop("latitude"), properties.pop("longitude")
             geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
-            parts.append(json.dumps({"type": "Feature", "id": row["id"], "geometry": geometry,
+            parts.append(json.dumps({"type": "Feature", "id": row[0], "geometry": geometry,
                                      "properties": properties}, ensure_ascii=False))
         text = ",\n".join(parts)
         if text and not self.first:

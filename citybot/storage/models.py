@@ -129,7 +129,7 @@ class Report(SQLModel, table=True):
     assignee_name: str | None = Field(default=None, max_length=128)
     duplicate_of: int | None = Field(default=None, foreign_key="reports.id")
     created_at: datetime = _when(index=True)
-    updated_at: datetime = _when()
+    updated_at: datetime = _when(index=True)  # what changed since: the public map's cache
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted

@@ -5,8 +5,9 @@ web/templates/, their wording in locales/*/site.ftl."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
-import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,7 @@ from citybot.services import charts, exports, photos, public
 from citybot.storage.models import ReportStatus
 from citybot.web.app import RUNTIME, SITE
 
+log = logging.getLogger("citybot.web")
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_COOKIE = "lang"
 STATUS_COLOURS = {
@@ -37,17 +39,30 @@ STATUS_COLOURS = {
 
 @dataclass
 class MapCache:
-    """The whole city's map data, built again only when a report changed."""
+    """The whole city's map data (services.public.MapIndex), serialised again only when a
+    marker changed."""
 
-    version: tuple[Any, ...] | None = None
+    index: public.MapIndex
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    changes: int = -1  # of the index, when `body` was made
     body: bytes = b""
     gzipped: bytes = b""
+
+    async def current(self, runtime: Runtime) -> tuple[bytes, bytes]:
+        async with self.lock:  # one refresh at a time; the others wait for it
+            async with runtime.sessions() as session:
+                await self.index.refresh(session=session)
+            if self.index.changes != self.changes:
+                self.body = self.index.document().encode()
+                self.gzipped = gzip.compress(self.body, compresslevel=1)
+                self.changes = self.index.changes
+            return self.body, self.gzipped
 
 
 @dataclass
 class Public:
     templates: Environment
-    map_cache: MapCache = field(default_factory=MapCache)
+    map_cache: MapCache
 
 
 PUBLIC = web.AppKey("public", Public)
@@ -199,22 +214,13 @@ async def map_reports(request: web.Request) -> web.Response:
     report changes, and sent gzipped to whoever accepts it."""
     runtime = request.app[RUNTIME]
     filters = _filters(request)
-    cache = request.app[PUBLIC].map_cache
-    async with runtime.sessions() as session:
-        if filters.empty:
-            version = await public.data_version(session=session)
-            if version != cache.version:
-                data = await public.map_data(session=session, config=runtime.config,
-                                             filters=filters)
-                cache.body = json.dumps(data, separators=(",", ":")).encode()
-                cache.gzipped = gzip.compress(cache.body, compresslevel=6)
-                cache.version = version
-            body, gzipped = cache.body, cache.gzipped
-        else:
+    if filters.empty:
+        body, gzipped = await request.app[PUBLIC].map_cache.current(runtime)
+    else:
+        async with runtime.sessions() as session:
             data = await public.map_data(session=session, config=runtime.config,
                                          filters=filters)
-            body = json.dumps(data, separators=(",", ":")).encode()
-            gzipped = None
+        body, gzipped = data.encode(), None
     response = web.Response(body=body, content_type="application/json",
                             headers={"Cache-Control": "no-cache", "Vary": "Accept-Encoding"})
     if "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -307,8 +313,21 @@ async def export(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def prepare_map(app: web.Application) -> None:
+    """The whole city's map data is read once at start, not by the first visitor."""
+    async def build() -> None:
+        try:
+            await app[PUBLIC].map_cache.current(app[RUNTIME])
+        except Exception:  # the first visitor tries again
+            log.exception("map data not prepared")
+
+    app[RUNTIME].spawn(build())
+
+
 def setup(app: web.Application) -> None:
-    app[PUBLIC] = Public(templates=build_templates())
+    markers = public.MapIndex(compact=public.Compact(app[RUNTIME].config))
+    app[PUBLIC] = Public(templates=build_templates(), map_cache=MapCache(index=markers))
+    app.on_startup.append(prepare_map)
     app.router.add_get("/", index)
     app.router.add_get("/map/reports.json", map_reports)
     app.router.add_get(r"/reports/{number}", report_page)

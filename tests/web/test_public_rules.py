@@ -3,6 +3,7 @@ publishing, the filters, and the statistics on known data."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -116,16 +117,22 @@ async def test_hide_and_publish_are_events_and_hidden_reports_vanish(sqlite_url,
             await session.commit()
             everything = public.Filters()
             assert await public.public_report(session=session, number=1) is None
-            assert (await public.map_data(session=session, config=city_config,
-                                          filters=everything))["r"][0] == 2
+            assert json.loads(await public.map_data(session=session, config=city_config,
+                                                    filters=everything))["r"][0] == 2
+            index = public.MapIndex(compact=public.Compact(city_config))
+            assert await index.refresh(session=session)
+            assert json.loads(index.document())["r"][0] == 2
+            assert not await index.refresh(session=session)
             assert [r.id for r in await public.latest(session=session, filters=everything)] == [2]
             pages = [p async for p in public.export_rows(session=session, filters=everything)]
-            assert [row["id"] for page in pages for row in page] == [2]
+            assert [row[0] for page in pages for row in page] == [2]
             assert (await public.statistics(session=session, now=at(30))).city.reports_in == 1
 
             await public.publish(session=session, report=first, actor=official,
                                  text="  A pothole  ")
             await session.commit()
+            assert await index.refresh(session=session)  # the hidden one is back
+            assert [json.loads(index.document())["r"][i] for i in (0, 5)] == [1, 2]
             shown = await public.public_report(session=session, number=1)
             assert shown is not None and public.public_text(shown) == "A pothole"
             second = await session.get(Report, 2)

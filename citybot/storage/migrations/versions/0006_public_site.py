@@ -23,6 +23,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('hidden', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
         batch.add_column(sa.Column('public_text', sa.Text(), nullable=True))
+    op.create_index('ix_reports_updated_at', 'reports', ['updated_at'])
     with op.batch_alter_table('report_photos') as batch:
         batch.add_column(sa.Column('stored_at', citybot.storage.models.UTCDateTime(timezone=True),
                                    nullable=True))
@@ -31,6 +32,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('report_photos') as batch:
         batch.drop_column('stored_at')
+    op.drop_index('ix_reports_updated_at', table_name='reports')
     with op.batch_alter_table('reports') as batch:
         batch.drop_column('public_text')
         batch.drop_column('hidden')

@@ -39,9 +39,9 @@
     baseLayer(map, options, function (plan) {
       map.fitBounds(plan.bounds);
       fetch(options.data).then(function (r) { return r.json(); }).then(function (data) {
-        var r = data.r, id = 0, list = [];
+        var r = data.r, list = [];
         for (var i = 0; i < r.length; i += 5) {
-          id += r[i];
+          var id = r[i];
           var lat = data.origin[0] + r[i + 1] / data.scale;
           var lon = data.origin[1] + r[i + 2] / data.scale;
           var category = data.categories[r[i + 3]], status = data.statuses[r[i + 4]];
