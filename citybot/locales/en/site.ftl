@@ -84,3 +84,4 @@ stats-bucket-2weeks = 1–2 weeks
 stats-bucket-month = 2–4 weeks
 stats-bucket-longer = > 4 weeks
 stats-chart-alt = Chart: { $title }
+stats-digest-caption = 📊 { $department }: reports filed and resolved by week, and time to resolve

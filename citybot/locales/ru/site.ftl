@@ -84,3 +84,4 @@ stats-bucket-2weeks = 1–2 недели
 stats-bucket-month = 2–4 недели
 stats-bucket-longer = > 4 недель
 stats-chart-alt = График: { $title }
+stats-digest-caption = 📊 { $department }: поданные и решённые обращения по неделям и срок решения
