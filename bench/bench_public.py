@@ -55,7 +55,7 @@ def seed(path: Path, config, count: int) -> None:
     for number in range(1, count + 1):
         created = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
         status = rng.choice(STATUSES)
-        closed = created + timedelta(hours=rng.expovariate(1 / 60)) \
+        closed = min(created + timedelta(hours=rng.expovariate(1 / 60)), now) \
             if status in ("resolved", "rejected") else None
         category = rng.choice(categories)
         reports.append((

@@ -270,7 +270,8 @@ class MapIndex:
     add up: then everything is read again."""
 
     compact: Compact
-    markers: dict[int, str] = field(default_factory=dict)  # number → its part of the data
+    # number → (category, status, its part of the data)
+    markers: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     known: set[int] = field(default_factory=set)  # every report seen, public or not
     seen: datetime | None = None  # the latest updated_at read
     changes: int = 0  # bumped whenever `markers` changed
@@ -287,15 +288,16 @@ class MapIndex:
             self.markers, self.known = {}, set()
             rows = (await connection.execute(select(*columns))).all()
         else:
+            since = min(self.seen, utcnow()) - SLACK  # a clock ahead must not hide changes
             rows = (await connection.execute(select(*columns, Report.updated_at).where(
-                Report.updated_at >= self.seen - SLACK))).all()
+                Report.updated_at >= since))).all()
         changed = full
         for number, lat, lon, category, status, hidden, *updated in rows:
             self.known.add(number)
             if updated and updated[0] > self.seen:
                 self.seen = updated[0]
             marker = None if hidden or lat is None else \
-                self.compact.part(number, lat, lon, category, status)
+                (category, status, self.compact.part(number, lat, lon, category, status))
             if self.markers.get(number) != marker:
                 changed = True
                 if marker is None:
@@ -309,8 +311,23 @@ class MapIndex:
             self.changes += 1
         return changed
 
-    def document(self) -> str:
-        return self.compact.document(self.markers[n] for n in sorted(self.markers))
+    def document(self, filters: Filters | None = None) -> str:
+        """All the markers, or those of `filters` (category and status only: see `answers`)."""
+        markers = self.markers
+        if filters is None or filters.empty:
+            return self.compact.document(markers[n][2] for n in sorted(markers))
+        wanted = {s.value for s in OPEN_STATUSES} if filters.status == "open" else \
+            {filters.status} if filters.status else None
+        return self.compact.document(
+            part for n in sorted(markers)
+            for category, status, part in (markers[n],)
+            if (filters.category is None or category == filters.category)
+            and (wanted is None or status in wanted))
+
+    @staticmethod
+    def answers(filters: Filters) -> bool:
+        """Whether the markers in memory can answer these filters (district and period: no)."""
+        return filters.district is None and filters.since is None and filters.until is None
 
 
 @dataclass(frozen=True)

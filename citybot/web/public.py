@@ -214,8 +214,12 @@ async def map_reports(request: web.Request) -> web.Response:
     report changes, and sent gzipped to whoever accepts it."""
     runtime = request.app[RUNTIME]
     filters = _filters(request)
+    cache = request.app[PUBLIC].map_cache
     if filters.empty:
-        body, gzipped = await request.app[PUBLIC].map_cache.current(runtime)
+        body, gzipped = await cache.current(runtime)
+    elif cache.index.answers(filters):
+        await cache.current(runtime)  # up to date
+        body, gzipped = cache.index.document(filters).encode(), None
     else:
         async with runtime.sessions() as session:
             data = await public.map_data(session=session, config=runtime.config,

@@ -133,6 +133,10 @@ async def test_hide_and_publish_are_events_and_hidden_reports_vanish(sqlite_url,
             await session.commit()
             assert await index.refresh(session=session)  # the hidden one is back
             assert [json.loads(index.document())["r"][i] for i in (0, 5)] == [1, 2]
+            assert len(json.loads(index.document(public.Filters(category="roads")))["r"]) == 10
+            assert json.loads(index.document(public.Filters(category="lighting")))["r"] == []
+            assert len(json.loads(index.document(public.Filters(status="open")))["r"]) == 10
+            assert json.loads(index.document(public.Filters(status="resolved")))["r"] == []
             shown = await public.public_report(session=session, number=1)
             assert shown is not None and public.public_text(shown) == "A pothole"
             second = await session.get(Report, 2)
