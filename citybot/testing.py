@@ -124,3 +124,10 @@ async def file_report(emulator, user, description: str, *, category: str = "road
     emulator.click_button(user, summary, button_texts(summary)[0])  # send
     created = await emulator.wait_for_message(user, predicate=lambda m: "#" in m.get("text", ""))
     return int(created["text"].split("#", 1)[1].split()[0].rstrip(".,"))
+
+
+def is_card(number: int):
+    """A predicate for wait_for_message: the staff card of report #number."""
+    def check(message: dict) -> bool:
+        return (message.get("text") or "").split("\n")[0].split(" · ")[0].endswith(f"#{number}")
+    return check

@@ -9,13 +9,8 @@ from citybot.testing import (  # noqa: F401 (CATEGORY_INDEX, SADOVAYA_12, file_r
     CATEGORY_INDEX,
     SADOVAYA_12,
     file_report,
+    is_card,
 )
-
-
-def is_card(number: int):
-    def check(message: dict) -> bool:
-        return (message.get("text") or "").split("\n")[0].split(" · ")[0].endswith(f"#{number}")
-    return check
 
 
 async def card_of(emulator, group, number: int) -> dict:

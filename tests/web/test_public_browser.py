@@ -5,15 +5,9 @@ Take on the card. Screenshots go to bench/results/screenshots/."""
 from __future__ import annotations
 
 from citybot.services.pacing import Pacer
-from citybot.testing import button_texts, file_report, running_bot
+from citybot.testing import button_texts, file_report, is_card, running_bot
 
 GORKOGO_5 = (56.9047, 39.6063)
-
-
-def is_card(number: int):
-    def check(message: dict) -> bool:
-        return (message.get("text") or "").split("\n")[0].split(" · ")[0].endswith(f"#{number}")
-    return check
 
 
 async def test_map_filter_and_report_page(browser, screenshot_dir, emulator, sqlite_url,
@@ -35,7 +29,8 @@ async def test_map_filter_and_report_page(browser, screenshot_dir, emulator, sql
         page.set_default_timeout(10_000)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text + " " + str(message.location)))
+        page.on("console", lambda message: message.type == "error"
+                and errors.append(f"{message.text} {message.location}"))
         await page.goto(base + "/?lang=en")
         try:
             await page.wait_for_function("window.citybotMap && window.citybotMap.loaded")

@@ -11,7 +11,7 @@ import json
 import aiohttp
 
 from citybot.services.pacing import Pacer
-from citybot.testing import file_report, running_bot
+from citybot.testing import file_report, is_card, running_bot
 
 GORKOGO_5 = (56.9047, 39.6063)
 PHONE = "+7 (912) 345-67-89"
@@ -103,6 +103,16 @@ async def test_pages_exports_and_hiding(emulator, sqlite_url, city_config, staff
         status, _, body = await fetch(base, f"/reports/{pothole}")
         assert status == 200 and "A pothole by the entrance" in body.decode()
         assert "Огромная яма" not in body.decode()
+
+        # the card's button does the same, and the card then offers the other one
+        card = await emulator.wait_for_message(staff_group, predicate=is_card(lamp))
+        await emulator.wait_for_callback_answer(
+            emulator.click_button(official, card, "🙈 Скрыть с сайта"))
+        assert (await fetch(base, f"/reports/{lamp}"))[0] == 404
+        hidden = await emulator.wait_for_edit(card, contains="Скрыто с публичного сайта")
+        emulator.click_button(official, hidden, "👁 Показать на сайте")
+        assert "Скрыто" not in (await emulator.wait_for_edit(hidden))["text"]
+        assert (await fetch(base, f"/reports/{lamp}"))[0] == 200
 
         # a resident who is not staff cannot hide anything
         emulator.send_text(bart, f"/hide {lamp}")

@@ -36,8 +36,8 @@ def build_router(staff_chat_id: int) -> Router:
     router.callback_query.middleware(StaffOnly())
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
-    router.include_routers(actions.build_router(), commands.build_router(),
-                           publishing.build_router(),
+    router.include_routers(publishing.build_router(), actions.build_router(),
+                           commands.build_router(),
                            announce.build_router(), relay.build_router(), last)
     return router
 

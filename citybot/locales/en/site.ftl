@@ -85,3 +85,7 @@ stats-bucket-month = 2–4 weeks
 stats-bucket-longer = > 4 weeks
 stats-chart-alt = Chart: { $title }
 stats-digest-caption = 📊 { $department }: reports filed and resolved by week, and time to resolve
+## the staff card's button and line
+button-hide = 🙈 Hide from the public
+button-publish = 👁 Make public
+card-hidden = 🙈 Hidden from the public site

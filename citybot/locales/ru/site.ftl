@@ -85,3 +85,7 @@ stats-bucket-month = 2–4 недели
 stats-bucket-longer = > 4 недель
 stats-chart-alt = График: { $title }
 stats-digest-caption = 📊 { $department }: поданные и решённые обращения по неделям и срок решения
+## the staff card's button and line
+button-hide = 🙈 Скрыть с сайта
+button-publish = 👁 Показать на сайте
+card-hidden = 🙈 Скрыто с публичного сайта
