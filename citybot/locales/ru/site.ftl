@@ -33,7 +33,7 @@ report-deadline = Ответ до
 report-photos = Фотографии
 report-history = Что происходило
 report-no-address = адрес не указан
-report-open-telegram = Следить в Telegram
+report-open-telegram = Следить за обращением в Telegram
 history-created = Получено городом
 history-moved = Передано: { $department }
 stats-title = Статистика
@@ -57,8 +57,8 @@ stats-hours = { $hours } ч
 stats-days = { $days } дн.
 exports-title = Открытые данные
 exports-text = Все публичные обращения, с фильтрами карты: категория, статус, район, период (добавьте их к адресу, например ?category=roads&since=2026-01-01).
-exports-geojson = GeoJSON (для карт)
-exports-csv = CSV (для таблиц)
+exports-geojson = Файл для картографических программ (GeoJSON)
+exports-csv = Для электронных таблиц (CSV)
 ## the bot's answer to t.me/<bot>?start=report_<n>
 public-link-report =
     { $emoji } <b>#{ $number }</b> · { $category }
