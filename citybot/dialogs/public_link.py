@@ -28,8 +28,11 @@ async def on_report_link(message: Message, command: CommandObject, state: FSMCon
         await message.answer(texts("public-link-unknown", number=str(number)))
         return
     category = runtime.config.category(report.category)
+    names = (await public.reporter_names(session=session, report_ids=[report.id])).get(
+        report.id, ())
     text = texts("public-link-report", emoji=category.emoji, number=str(report.id),
-                 category=category.name.get(texts.lang), description=public.public_text(report),
+                 category=category.name.get(texts.lang),
+                 description=public.public_text(report, names),
                  address=public.public_address(report) or texts("report-no-address"),
                  status=f"{STATUS_ICONS.get(report.status, '•')} "
                         f"{texts(f'status-{report.status}')}")

@@ -6,7 +6,8 @@ digests and the Open311 API.
 - Its public text is the official's replacement (`/publish N text`) or the resident's
   description, with phone numbers, e-mail addresses and long digit runs masked (`mask`); the
   staff card keeps the original.
-- Nothing public names a resident: no name, Telegram id or username is read here at all.
+- Nothing public names a resident: no Telegram id or username is read here, and the reporter's
+  name is read only to be masked where it shows in their text or an official's note.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from citybot.storage.models import (
     ReportEvent,
     ReportPhoto,
     ReportStatus,
+    Resident,
     utcnow,
 )
 
@@ -52,13 +54,30 @@ def _digits(match: re.Match[str]) -> str:
     return found if DATE.fullmatch(found) else MASK
 
 
-def mask(text: str | None) -> str:
-    """The text with what could identify or reach a person replaced by `***`."""
+def mask(text: str | None, names: tuple[str, ...] = ()) -> str:
+    """The text with what could identify or reach a person replaced by `***`: phone numbers,
+    e-mail addresses, long digit runs, and `names` (the reporter's, where the caller knows it:
+    an official's note may greet them by name)."""
     if not text:
         return ""
     if "@" in text:
         text = EMAIL.sub(MASK, text)
+    for name in names:
+        if len(name) >= 2 and name.casefold() in text.casefold():
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", MASK, text, flags=re.IGNORECASE)
     return DIGITS.sub(_digits, text)
+
+
+async def reporter_names(*, session: AsyncSession, report_ids: Iterable[int]
+                         ) -> dict[int, tuple[str, ...]]:
+    """Report id → its reporter's name, to be masked wherever it shows in public text."""
+    ids = list(report_ids)
+    if not ids:
+        return {}
+    query = select(Report.id, Resident.first_name).join(
+        Resident, Resident.id == Report.reporter_id).where(col(Report.id).in_(ids))
+    return {number: tuple(name.split()) for number, name in (await session.exec(query)).all()
+            if name}
 
 
 # ---- what is public -------------------------------------------------------------------------
@@ -70,9 +89,9 @@ def is_public(report: Report) -> bool:
     return not report.hidden
 
 
-def public_text(report: Report) -> str:
+def public_text(report: Report, names: tuple[str, ...] = ()) -> str:
     """The text the public reads: an official's replacement, else the description, masked."""
-    return mask(report.public_text if report.public_text else report.description)
+    return mask(report.public_text if report.public_text else report.description, names)
 
 
 def public_address(report: Report) -> str:
@@ -162,7 +181,8 @@ PUBLIC_NOTES = frozenset({ReportStatus.resolved, ReportStatus.rejected,
                           ReportStatus.not_responsible, ReportStatus.in_progress})
 
 
-async def public_history(*, session: AsyncSession, report: Report) -> list[Step]:
+async def public_history(*, session: AsyncSession, report: Report,
+                         names: tuple[str, ...] = ()) -> list[Step]:
     query = select(ReportEvent).where(
         ReportEvent.report_id == report.id,
         col(ReportEvent.kind).in_([EventKind.created, EventKind.status, EventKind.reassigned]),
@@ -172,7 +192,7 @@ async def public_history(*, session: AsyncSession, report: Report) -> list[Step]
         if event.kind == EventKind.created:
             steps.append(Step(at=event.created_at, kind="created", status=event.to_status))
         elif event.kind == EventKind.status:
-            note = mask(event.note) if event.actor_kind == "staff" and \
+            note = mask(event.note, names) if event.actor_kind == "staff" and \
                 event.to_status in PUBLIC_NOTES else ""
             steps.append(Step(at=event.created_at, kind="status", status=event.to_status,
                               note=note))
@@ -346,9 +366,11 @@ async def latest(*, session: AsyncSession, filters: Filters, limit: int = 50) ->
     query = select(Report.id, Report.category, Report.status, Report.description,
                    Report.public_text, Report.address, Report.created_at) \
         .where(*filters.where()).order_by(col(Report.id).desc()).limit(limit)
-    return [Listed(id=n, category=c, status=s, text=mask(p or d), address=mask(a),
-                   created_at=when)
-            for n, c, s, d, p, a, when in (await session.exec(query)).all()]
+    rows = (await session.exec(query)).all()
+    names = await reporter_names(session=session, report_ids=[row[0] for row in rows])
+    return [Listed(id=n, category=c, status=s, text=mask(p or d, names.get(n, ())),
+                   address=mask(a), created_at=when)
+            for n, c, s, d, p, a, when in rows]
 
 
 # ---- exports --------------------------------------------------------------------------------
@@ -372,16 +394,18 @@ async def export_rows(*, session: AsyncSession, filters: Filters,
         query = select(Report.id, Report.category, Report.department, Report.status,
                        Report.description, Report.public_text, Report.address, Report.district,
                        Report.latitude, Report.longitude, Report.created_at, Report.closed_at,
-                       Report.due_at) \
+                       Report.due_at, Resident.first_name) \
+            .outerjoin(Resident, Resident.id == Report.reporter_id) \
             .where(*filters.where(), col(Report.id) > after).order_by(col(Report.id)) \
             .limit(batch)
         rows = (await connection.execute(query)).all()
         if not rows:
             return
-        yield [(number, category, department, status, mask(replaced or description),
+        yield [(number, category, department, status,
+                mask(replaced or description, tuple(name.split()) if name else ()),
                 mask(address) or None, district, lat, lon, _iso(created), _iso(closed), _iso(due))
                for (number, category, department, status, description, replaced, address,
-                    district, lat, lon, created, closed, due) in rows]
+                    district, lat, lon, created, closed, due, name) in rows]
         after = rows[-1][0]
 
 

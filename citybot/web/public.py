@@ -254,12 +254,15 @@ async def report_page(request: web.Request) -> web.Response:
         async with runtime.sessions() as session:
             report = await public.public_report(session=session, number=int(number))
             if report is not None:
-                history = await public.public_history(session=session, report=report)
+                names = (await public.reporter_names(session=session,
+                                                     report_ids=[report.id])).get(report.id, ())
+                history = await public.public_history(session=session, report=report,
+                                                      names=names)
                 photos = await public.photos_of(session=session, report_id=report.id)
     if report is None:
         return render(request, "not_found.html", status=404, number=number[:12])
     return render(request, "report.html", report=report, history=history,
-                  photos=photos, text=public.public_text(report),
+                  photos=photos, text=public.public_text(report, names),
                   address=public.public_address(report),
                   deep_link=request.app[SITE].deep_link(f"report_{report.id}"))
 

@@ -42,6 +42,12 @@ def test_masking_leaves_ordinary_text_alone(text: str) -> None:
     assert public.mask(text) == text
 
 
+def test_masking_hides_the_reporters_name() -> None:
+    assert public.mask("Anna here, the lamp by Annaberg street", ("Anna",)) == \
+        "*** here, the lamp by Annaberg street"
+    assert public.mask("Спасибо, анастасия! Починили.", ("Анастасия",)) == "Спасибо, ***! Починили."
+
+
 def test_public_text_prefers_the_officials_replacement() -> None:
     report = Report(reporter_id=1, category="roads", department="roads",
                     description="Yama, call 89123456789")

@@ -38,7 +38,8 @@ async def test_pages_exports_and_hiding(emulator, sqlite_url, city_config, staff
         base = f"http://127.0.0.1:{bot.web_port}"
         pothole = await file_report(
             emulator, anastasia, f"Огромная яма у подъезда, звоните {PHONE} или {EMAIL}")
-        lamp = await file_report(emulator, bart, "The street lamp is dark, call 8 912 345 67 89",
+        lamp = await file_report(emulator, bart,
+                                 "The street lamp is dark, call 8 912 345 67 89. Bartholomew",
                                  category="lighting", point=GORKOGO_5)
 
         status, kind, body = await fetch(base, "/", **{"Accept-Language": "ru-RU,ru;q=0.9"})
