@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,10 +61,33 @@ class MapCache:
             return self.body, self.gzipped
 
 
+STATS_SECONDS = 60.0
+
+
+@dataclass
+class StatsCache:
+    """The statistics (and their charts) read from every report at most once a minute: the page
+    and its two charts are three requests."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stats: public.Statistics | None = None
+    at: float = 0.0
+    charts: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (chart, lang) → PNG
+
+    async def current(self, runtime: Runtime) -> public.Statistics:
+        async with self.lock:
+            if self.stats is None or time.monotonic() - self.at > STATS_SECONDS:
+                async with runtime.sessions() as session:
+                    self.stats = await public.statistics(session=session)
+                self.at, self.charts = time.monotonic(), {}
+            return self.stats
+
+
 @dataclass
 class Public:
     templates: Environment
     map_cache: MapCache
+    stats_cache: StatsCache = field(default_factory=StatsCache)
 
 
 PUBLIC = web.AppKey("public", Public)
@@ -288,20 +312,22 @@ async def photo(request: web.Request) -> web.StreamResponse:
 # ---- statistics -----------------------------------------------------------------------------
 
 async def stats_page(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
-    async with runtime.sessions() as session:
-        figures = await public.statistics(session=session)
+    figures = await request.app[PUBLIC].stats_cache.current(request.app[RUNTIME])
     return render(request, "stats.html", stats=figures)
 
 
 async def stats_chart(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     lang = choose_language(request, runtime.config.city.default_language)
-    async with runtime.sessions() as session:
-        figures = await public.statistics(session=session)
-    draw: Callable[..., bytes] = charts.weekly_png if request.match_info["chart"] == "weekly" \
-        else charts.resolution_png
-    png = draw(figures, runtime.translator(lang))
+    cache = request.app[PUBLIC].stats_cache
+    figures = await cache.current(runtime)
+    chart = request.match_info["chart"]
+    png = cache.charts.get((chart, lang))
+    if png is None:
+        draw: Callable[..., bytes] = charts.weekly_png if chart == "weekly" \
+            else charts.resolution_png
+        png = cache.charts[(chart, lang)] = await asyncio.to_thread(
+            draw, figures, runtime.translator(lang))
     return web.Response(body=png, content_type="image/png",
                         headers={"Cache-Control": "public, max-age=60"})
 
