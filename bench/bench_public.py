@@ -50,7 +50,7 @@ def seed(path: Path, config, count: int) -> None:
     districts = [d.id for d in config.city.districts]
     db = sqlite3.connect(path)
     db.execute("INSERT INTO residents (id, telegram_id, first_name, language, language_chosen,"
-               " blocked_bot, created_at, last_seen_at) VALUES (1, 5550001, 'Bench', 'en', 0,"
+               " blocked_bot, created_at, last_seen_at) VALUES (1, 5550001, 'Zinovy', 'en', 0,"
                " 0, ?, ?)", (stamp(now), stamp(now)))
     reports, events = [], []
     for number in range(1, count + 1):

@@ -32,13 +32,13 @@ def _date(text: str) -> Any:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
     from tqdm import tqdm
 
     from citybot.services import exports, public
-    from citybot.storage.database import make_engine, make_sessionmaker, upgrade
+    from citybot.storage.database import make_engine, make_sessionmaker
 
     settings = load_settings()
-    upgrade(settings.database_url)
     filters = public.Filters(since=args.since)
     bar = tqdm(total=0, unit=" reports", file=sys.stderr, disable=args.no_progress,
                dynamic_ncols=True)
@@ -59,7 +59,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    count = asyncio.run(run())
+    try:
+        count = asyncio.run(run())
+    except DBAPIError as error:  # no tables yet, or no database: one sentence, no traceback
+        bar.close()
+        print(f"citybot export: cannot read the reports ({type(error.orig).__name__}); is "
+              "DATABASE_URL right, and migrated (citybot db upgrade)?", file=sys.stderr)
+        return 2
     bar.close()
     print(f"exported {count} reports" + (f" to {args.out}" if args.out else ""), file=sys.stderr)
     return 0

@@ -19,9 +19,12 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import false, func
+from sqlalchemy import String, false, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -64,8 +67,13 @@ def mask(text: str | None, names: tuple[str, ...] = ()) -> str:
         text = EMAIL.sub(MASK, text)
     for name in names:
         if len(name) >= 2 and name.casefold() in text.casefold():
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", MASK, text, flags=re.IGNORECASE)
+            text = _name_pattern(name).sub(MASK, text)
     return DIGITS.sub(_digits, text)
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
 async def reporter_names(*, session: AsyncSession, report_ids: Iterable[int]
@@ -393,8 +401,8 @@ async def export_rows(*, session: AsyncSession, filters: Filters,
     while True:
         query = select(Report.id, Report.category, Report.department, Report.status,
                        Report.description, Report.public_text, Report.address, Report.district,
-                       Report.latitude, Report.longitude, Report.created_at, Report.closed_at,
-                       Report.due_at, Resident.first_name) \
+                       Report.latitude, Report.longitude, iso_utc(Report.created_at),
+                       iso_utc(Report.closed_at), iso_utc(Report.due_at), Resident.first_name) \
             .outerjoin(Resident, Resident.id == Report.reporter_id) \
             .where(*filters.where(), col(Report.id) > after).order_by(col(Report.id)) \
             .limit(batch)
@@ -409,9 +417,36 @@ async def export_rows(*, session: AsyncSession, filters: Filters,
         after = rows[-1][0]
 
 
-def _iso(moment: datetime | None) -> str | None:
-    """UTC already (models.UTCDateTime)."""
-    return moment.isoformat(timespec="seconds") if moment else None
+def _iso(moment: datetime | str | None) -> str | None:
+    """ISO 8601 in UTC: made by the database (iso_utc), else from a datetime (UTC already)."""
+    if moment is None or isinstance(moment, str):
+        return moment
+    return moment.isoformat(timespec="seconds")
+
+
+class iso_utc(FunctionElement):
+    """A timestamp as ISO 8601 text in UTC, made by the database: 100,000 of them cost a
+    second in Python. Other databases than SQLite and PostgreSQL hand back the datetime."""
+
+    type = String()
+    inherit_cache = True
+    name = "iso_utc"
+
+
+@compiles(iso_utc)
+def _iso_utc_default(element: iso_utc, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_utc, "sqlite")
+def _iso_utc_sqlite(element: iso_utc, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(iso_utc, "postgresql")
+def _iso_utc_postgresql(element: iso_utc, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
 
 
 # ---- statistics -----------------------------------------------------------------------------

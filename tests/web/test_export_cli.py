@@ -47,3 +47,11 @@ def test_export_writes_the_public_reports(tmp_path, monkeypatch, capsys) -> None
     assert collection["features"][0]["geometry"] == {"type": "Point",
                                                      "coordinates": [39.6, 56.9]}
     assert "Evdokia" not in json.dumps(collection) and "5550001" not in json.dumps(collection)
+
+
+def test_export_of_a_database_never_migrated_is_one_sentence(tmp_path, monkeypatch,
+                                                             capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert main(["export", "--format", "csv", "--no-progress"]) == 2
+    error = capsys.readouterr().err
+    assert "citybot db upgrade" in error and "Traceback" not in error

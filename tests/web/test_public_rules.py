@@ -101,10 +101,10 @@ def test_filters_from_a_query_ignore_what_they_do_not_know(city_config) -> None:
     assert public.parse_filters({"category": "<script>"}, city_config).empty
 
 
-async def test_hide_and_publish_are_events_and_hidden_reports_vanish(sqlite_url,
+async def test_hide_and_publish_are_events_and_hidden_reports_vanish(any_database_url,
                                                                     city_config) -> None:
-    upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
+    upgrade(any_database_url)
+    engine = make_engine(any_database_url)
     sessions = make_sessionmaker(engine)
     official = Actor(kind="staff", telegram_id=42, name="Olga")
     try:
@@ -114,7 +114,8 @@ async def test_hide_and_publish_are_events_and_hidden_reports_vanish(sqlite_url,
             await session.flush()
             for n, text in enumerate(("Pothole", "Dark lamp")):
                 session.add(Report(reporter_id=resident.id, category="roads", department="roads",
-                                   description=text, latitude=56.9 + n / 100, longitude=39.6))
+                                   description=text, latitude=56.9 + n / 100, longitude=39.6,
+                                   created_at=at(n, 0.5), updated_at=at(n, 0.5)))
             await session.commit()
             first = await session.get(Report, 1)
             await public.hide(session=session, report=first, actor=official)
@@ -132,6 +133,7 @@ async def test_hide_and_publish_are_events_and_hidden_reports_vanish(sqlite_url,
             assert [r.id for r in await public.latest(session=session, filters=everything)] == [2]
             pages = [p async for p in public.export_rows(session=session, filters=everything)]
             assert [row[0] for page in pages for row in page] == [2]
+            assert pages[0][0][9:] == ("2026-11-03T09:30:00+00:00", None, None)  # UTC, ISO
             assert (await public.statistics(session=session, now=at(30))).city.reports_in == 1
 
             await public.publish(session=session, report=first, actor=official,
