@@ -7,6 +7,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from citybot.dialogs.intents import Intent
 from citybot.dialogs.keyboards import main_menu
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -14,6 +15,11 @@ from citybot.runtime import Runtime
 
 async def on_start(message: Message, state: FSMContext, texts: Texts, runtime: Runtime) -> None:
     await state.clear()
+    await greet(message, texts, runtime)
+
+
+async def greet(message: Message, texts: Texts, runtime: Runtime) -> None:
+    """/start, and a "hello" in free text (which leaves any question being asked as it is)."""
     city = runtime.config.city.name.get(texts.lang)
     name = message.from_user.first_name if message.from_user else ""
     greeting = texts("start-greeting", name=name, city=city)
@@ -27,6 +33,13 @@ async def on_help(message: Message, texts: Texts) -> None:
 async def on_menu(message: Message, state: FSMContext, texts: Texts) -> None:
     await state.clear()
     await message.answer(texts("menu-shown"), reply_markup=main_menu(texts))
+
+
+def build_intent_router() -> Router:
+    router = Router(name="menu-intents")
+    router.message.register(greet, Intent("greet"))
+    router.message.register(on_help, Intent("help"))
+    return router
 
 
 def build_router() -> Router:

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import FollowPublic
-from citybot.dialogs.cards import STATUS_ICONS
+from citybot.dialogs.wording import STATUS_ICONS
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import public, reports

@@ -150,7 +150,7 @@ async def file_report(
     for position, photo in enumerate(draft.photos):
         session.add(ReportPhoto(report_id=report.id, position=position, file_id=photo["file_id"],
                                 file_unique_id=photo.get("file_unique_id")))
-    if draft.photos:  # kept for the public site by the courier (citybot/bot/photos.py)
+    if draft.photos:  # kept for the public site by the courier (citybot/outbox/photos.py)
         await outbox.enqueue(session=session, kind="store_photos", method="getFile",
                              chat_id=staff_chat_id, payload={"report_id": report.id},
                              dedupe_key=f"photos:{report.id}", report_id=report.id)

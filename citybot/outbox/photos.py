@@ -1,4 +1,4 @@
-"""The courier's "store_photos" delivery: a new report's photos are downloaded from Telegram
+"""The outbox's "store_photos" kind: a new report's photos are downloaded from Telegram
 (getFile, then the file), re-encoded without metadata (citybot.services.photos) and kept for the
 public site. Queued in the report's own transaction, so it runs once the report is saved and
 never holds up the resident; a failure is retried by the outbox like any other call."""
