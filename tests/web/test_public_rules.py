@@ -156,3 +156,18 @@ async def test_hide_and_publish_are_events_and_hidden_reports_vanish(any_databas
             assert events[1].note == "A pothole" and events[0].actor_name == "Olga"
     finally:
         await engine.dispose()
+
+
+def test_no_message_is_defined_twice() -> None:
+    """Fluent keeps one of two messages with the same id: the site's wording must not shadow
+    the bot's (or the other way round)."""
+    import re as regex
+    from collections import Counter
+
+    from citybot.i18n import LOCALES_DIR
+
+    for lang in ("en", "ru"):
+        ids = Counter(found for path in (LOCALES_DIR / lang).glob("*.ftl")
+                      for found in regex.findall(r"(?m)^([a-z][\w-]*) =",
+                                                 path.read_text(encoding="utf-8")))
+        assert [key for key, n in ids.items() if n > 1] == [], lang
