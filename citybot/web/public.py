@@ -100,17 +100,17 @@ def choose_language(request: web.Request, default: str) -> str:
     for candidate in (request.query.get("lang"), request.cookies.get(LANG_COOKIE)):
         if candidate in LANGUAGES:
             return candidate
-    ranked = []
-    for part in request.headers.get("Accept-Language", "").split(","):
+    ranked = []  # (weight, earlier first, language)
+    for position, part in enumerate(request.headers.get("Accept-Language", "").split(",")):
         tag, _, quality = part.strip().partition(";q=")
         try:
             weight = float(quality) if quality else 1.0
         except ValueError:
             weight = 0.0
         base = tag.split("-")[0].lower()
-        if base in LANGUAGES:
-            ranked.append((weight, base))
-    return max(ranked)[1] if ranked else default
+        if base in LANGUAGES and weight > 0:
+            ranked.append((weight, -position, base))
+    return max(ranked)[2] if ranked else default
 
 
 # ---- rendering ------------------------------------------------------------------------------

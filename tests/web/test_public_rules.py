@@ -171,3 +171,18 @@ def test_no_message_is_defined_twice() -> None:
                       for found in regex.findall(r"(?m)^([a-z][\w-]*) =",
                                                  path.read_text(encoding="utf-8")))
         assert [key for key, n in ids.items() if n > 1] == [], lang
+
+
+@pytest.mark.parametrize("header, lang", [
+    ("en-GB,en;q=0.9,ru;q=0.8", "en"), ("ru-RU,ru;q=0.9,en;q=0.8", "ru"), ("en, ru", "en"),
+    ("de-DE,de;q=0.9", "ru"), ("fr;q=0.9, ru;q=0", "ru"), ("", "ru"), ("en;q=garbage", "ru"),
+])
+def test_the_page_language_follows_accept_language(header: str, lang: str) -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from citybot.web.public import choose_language
+
+    request = make_mocked_request("GET", "/", headers={"Accept-Language": header})
+    assert choose_language(request, "ru") == lang
+    assert choose_language(make_mocked_request("GET", "/?lang=en", headers={
+        "Accept-Language": header}), "ru") == "en"
