@@ -209,7 +209,8 @@ def render(request: web.Request, template: str, *, status: int = 200,
     response = web.Response(text=html, content_type="text/html", status=status)
     if request.query.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
-    response.headers["Content-Language"] = lang
+    response.headers.update({"Content-Language": lang, "X-Content-Type-Options": "nosniff",
+                             "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
     return response
 
 
