@@ -136,6 +136,14 @@ async def test_hide_and_publish_are_events_and_hidden_reports_vanish(any_databas
             assert pages[0][0][9:] == ("2026-11-03T09:30:00+00:00", None, None)  # UTC, ISO
             assert (await public.statistics(session=session, now=at(30))).city.reports_in == 1
 
+            # ... and from the residents' digests
+            from citybot.services.digests import Period, city_news
+
+            weekly = next(d for d in city_config.digests if d.name == "weekly")
+            news = await city_news(session=session, digest=weekly, period=Period(
+                key="k", start=at(-1), end=at(5)))
+            assert [r.id for r in news.new] == [2]
+
             await public.publish(session=session, report=first, actor=official,
                                  text="  A pothole  ")
             await session.commit()
