@@ -319,6 +319,7 @@ class Nlu(_Model):
     rasa_url: Url | None = None
     timeout_s: float = Field(default=2, gt=0)
     confidence_threshold: float = Field(default=0.55, ge=0, le=1)
+    card_confidence_below: float = Field(default=0.8, ge=0, le=1)
 
 
 class Knowledge(_Model):
