@@ -101,6 +101,10 @@ async def test_pages_exports_and_hiding(emulator, sqlite_url, city_config, staff
         emulator.send_text(official, f"/publish {pothole} A pothole by the entrance",
                            chat=staff_group)
         await emulator.wait_for_message(staff_group, contains="A pothole by the entrance")
+        emulator.send_text(official, f"/report {pothole}", chat=staff_group)
+        history = await emulator.wait_for_message(staff_group, contains="hidden from the public ·")
+        assert "public again · Olga" in history["text"] and "A pothole by the entrance" in \
+            history["text"]
         status, _, body = await fetch(base, f"/reports/{pothole}")
         assert status == 200 and "A pothole by the entrance" in body.decode()
         assert "Огромная яма" not in body.decode()

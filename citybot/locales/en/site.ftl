@@ -89,3 +89,6 @@ stats-digest-caption = 📊 { $department }: reports filed and resolved by week,
 button-hide = 🙈 Hide from the public
 button-publish = 👁 Make public
 card-hidden = 🙈 Hidden from the public site
+## /report N: the public site's events in a report's history
+site-history-hidden = hidden from the public
+site-history-published = public again

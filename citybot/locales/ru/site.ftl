@@ -89,3 +89,6 @@ stats-digest-caption = 📊 { $department }: поданные и решённы�
 button-hide = 🙈 Скрыть с сайта
 button-publish = 👁 Показать на сайте
 card-hidden = 🙈 Скрыто с публичного сайта
+## /report N: the public site's events in a report's history
+site-history-hidden = скрыто от публики
+site-history-published = снова публично
