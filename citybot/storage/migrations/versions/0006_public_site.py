@@ -1,7 +1,7 @@
 """public site: officials hide a report from the public or replace its public text
 
 Revision ID: 0006
-Revises: 0008
+Revises: 0005
 Create Date: 2026-12-03 00:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import citybot.storage.models
 
 revision: str = '0006'
-down_revision: str | None = '0008'
+down_revision: str | None = '0005'  # after 0005 (Open311), itself after 0008; written on 0004
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
