@@ -26,7 +26,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig
 from citybot.runtime import Runtime
-from citybot.services import public
 from citybot.services.nearby import open_reports_nearby
 from citybot.services.reports import NewReport, check_description, file_new
 from citybot.storage.models import (
@@ -181,9 +180,8 @@ REQUEST_COLUMNS = (
 
 def _matching(filters: Filters, limit: int, *columns: Any) -> Any:
     """The reports the filters ask for, newest first, in the order of
-    ix_reports_created_status (the scan stops at `limit`). Only public reports: one an
-    official hid (/hide) is not served (citybot.services.public)."""
-    query = select(*columns).where(public.VISIBLE)
+    ix_reports_created_status (the scan stops at `limit`)."""
+    query = select(*columns)
     if filters.ids is not None:
         query = query.where(col(Report.id).in_(filters.ids))
     else:
@@ -242,25 +240,22 @@ class Names:
                    {d.id: d.name.get(lang) for d in config.departments})
 
 
-def request_of(row: Any, note: str | None, names: Names,
-               reporter: tuple[str, ...] = ()) -> dict[str, Any]:
-    """One request as Open311 shows it; texts masked as everything public is (`reporter`: the
-    reporter's name, masked where it shows)."""
+def request_of(row: Any, note: str | None, names: Names) -> dict[str, Any]:
     (number, status, category, department, description, created, updated, due, address,
      lat, lon, media_url) = row
     return {
         "service_request_id": str(number),
         "status": public_status(status),
-        "status_notes": public.mask(note, reporter) if note else note,
+        "status_notes": note,
         "service_name": names.services.get(category, category),
         "service_code": category,
-        "description": public.mask(description, reporter),
+        "description": description,
         "agency_responsible": names.agencies.get(department, department),
         "service_notice": None,
         "requested_datetime": created,
         "updated_datetime": updated,
         "expected_datetime": due,
-        "address": public.mask(address) or address,
+        "address": address,
         "address_id": None,
         "zipcode": None,
         "lat": lat,
@@ -273,8 +268,7 @@ async def requests(*, session: AsyncSession, config: CityConfig, filters: Filter
                    lang: str) -> list[dict[str, Any]]:
     rows, notes = await find_requests(session=session, filters=filters)
     names = Names.of(config, lang)
-    reporters = await public.reporter_names(session=session, report_ids=[row[0] for row in rows])
-    return [request_of(row, notes.get(row[0]), names, reporters.get(row[0], ())) for row in rows]
+    return [request_of(row, notes.get(row[0]), names) for row in rows]
 
 
 def parse_id(value: str) -> int:

@@ -74,16 +74,12 @@ async def test_pages_exports_and_hiding(emulator, sqlite_url, city_config, staff
         assert [int(r["id"]) for r in rows] == [pothole]
         assert rows[0]["description"] == "Огромная яма у подъезда, звоните *** или ***"
 
-        open311 = (await fetch(base, "/open311/v2/requests.json"))[2]
-        assert f'"service_request_id":"{pothole}"' in open311.decode().replace(" ", "")
-        assert PHONE.encode() not in open311 and EMAIL.encode() not in open311
         stats = (await fetch(base, "/stats"))[2]
         charts = [(await fetch(base, f"/stats/{name}.png"))[2] for name in ("weekly", "resolution")]
         assert charts[0].startswith(b"\x89PNG")
 
         # nothing public names a resident
         everything = [page.encode(), report_page.encode(), geojson, table, stats, body, *charts,
-                      open311,
                       (await fetch(base, f"/reports/{lamp}"))[2]]
         for secret in ("Anastasia", "Vorontsova", "vorontsova_a", "7770001", "Bartholomew",
                        "Quince", "bquince", "7770002", "Анастасия"):
@@ -98,8 +94,6 @@ async def test_pages_exports_and_hiding(emulator, sqlite_url, city_config, staff
         assert data["r"][0] == lamp and len(data["r"]) == 5
         features = json.loads((await fetch(base, "/exports/reports.geojson"))[2])["features"]
         assert [f["id"] for f in features] == [lamp]
-        assert (await fetch(base, f"/open311/v2/requests/{pothole}.json"))[0] == 404
-        assert (await fetch(base, f"/open311/v2/requests/{lamp}.json"))[0] == 200
         emulator.send_text(official, f"/hide {pothole}", chat=staff_group)
         await emulator.wait_for_message(staff_group, contains="already")
 
