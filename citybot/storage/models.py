@@ -109,7 +109,7 @@ class Report(SQLModel, table=True):
         Index("ix_reports_nearby", "category", "geocell", "status"),
         # Open311 GET requests: a date window, newest first, status and updated_at read from
         # the index alone (what changed since an answer was rendered)
-        Index("ix_reports_created_status", "created_at", "status", "updated_at"),
+        Index("ix_reports_created_status", "created_at", "status", "updated_at", "hidden"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -24,6 +24,10 @@ def upgrade() -> None:
                                    server_default=sa.false()))
         batch.add_column(sa.Column('public_text', sa.Text(), nullable=True))
     op.create_index('ix_reports_updated_at', 'reports', ['updated_at'])
+    # Open311's date-window scan skips hidden reports from the index alone
+    op.drop_index('ix_reports_created_status', table_name='reports')
+    op.create_index('ix_reports_created_status', 'reports',
+                    ['created_at', 'status', 'updated_at', 'hidden'])
     with op.batch_alter_table('report_photos') as batch:
         batch.add_column(sa.Column('stored_at', citybot.storage.models.UTCDateTime(timezone=True),
                                    nullable=True))
@@ -33,6 +37,8 @@ def downgrade() -> None:
     with op.batch_alter_table('report_photos') as batch:
         batch.drop_column('stored_at')
     op.drop_index('ix_reports_updated_at', table_name='reports')
+    op.drop_index('ix_reports_created_status', table_name='reports')
+    op.create_index('ix_reports_created_status', 'reports', ['created_at', 'status', 'updated_at'])
     with op.batch_alter_table('reports') as batch:
         batch.drop_column('public_text')
         batch.drop_column('hidden')
