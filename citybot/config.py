@@ -379,6 +379,17 @@ class BroadcastLimits(_Model):
 # ---------------------------------------------------------------- the whole file
 
 
+class Proposals(_Model):
+    """Residents' proposals: how many supports within how many days send one to its department,
+    which department answers them and in how many days."""
+
+    threshold: int = Field(default=100, gt=0)
+    window_days: int = Field(default=90, gt=0)
+    department: Id | None = None  # answers proposals that reach the threshold (default: first)
+    answer_days: int = Field(default=30, gt=0)  # the department's time to answer
+    topic_id: int | None = Field(default=None, gt=0)  # the "Proposals" topic (else created)
+
+
 class CityConfig(_Model):
     city: City
     staff: Staff
@@ -390,6 +401,7 @@ class CityConfig(_Model):
     knowledge: Knowledge
     digests: list[Digest] = []
     broadcast: BroadcastLimits = BroadcastLimits()
+    proposals: Proposals = Proposals()
 
     _departments: dict[str, Department] = PrivateAttr(default_factory=dict)
     _categories: dict[str, Category] = PrivateAttr(default_factory=dict)
@@ -461,6 +473,9 @@ def _cross_field_problems(config: CityConfig) -> Iterator[Problem]:
         yield ("reports", "min_description_chars"), (
             f"must be less than max_description_chars ({reports.max_description_chars})"
         )
+    department = config.proposals.department
+    if department is not None and department not in config._departments:
+        yield ("proposals", "department"), f"no department {department!r} in departments"
     if config.nlu.backend == "rasa" and not config.nlu.rasa_url:
         yield ("nlu", "rasa_url"), "required when backend is rasa (e.g. http://localhost:5005)"
 

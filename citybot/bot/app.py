@@ -40,6 +40,7 @@ from citybot.dialogs import (
     intents,
     menu,
     my_reports,
+    proposals,
     questions,
     report,
     settings,
@@ -133,10 +134,11 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
+        proposals, menu, settings, subscriptions, my_reports, followup, handoff, report,
+        questions,
     )))
     residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
-        report, questions, my_reports, handoff, subscriptions, menu,
+        report, questions, my_reports, handoff, subscriptions, menu, proposals,
     ))))
     residents.include_routers(questions.build_fallback_router(), fallback.build_router())
 
@@ -157,8 +159,9 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-RESIDENT_COMMANDS = ("start", "report", "my", "subscribe", "settings", "human", "help")
-STAFF_COMMANDS = ("queue", "report", "stats", "announce")
+RESIDENT_COMMANDS = ("start", "report", "my", "propose", "ideas", "subscribe", "settings", "human",
+                     "help")
+STAFF_COMMANDS = ("queue", "report", "stats", "announce", "poll")
 
 
 async def set_commands(bot: Bot, runtime: Runtime) -> None:

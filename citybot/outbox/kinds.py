@@ -16,6 +16,7 @@ from __future__ import annotations
 from citybot.outbox.bulletins import deliver_staff_digest, deliver_summary
 from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
+from citybot.outbox.ideas import deliver_proposal_card
 from citybot.outbox.residents import deliver_draft_reminder, deliver_reporter_question
 from citybot.outbox.staff import deliver_to_helpdesk, deliver_to_thread
 
@@ -28,6 +29,10 @@ KINDS: dict[str, Delivery] = {
     "digest": as_queued,  # a resident's digest (one row per message of a long digest)
     "announcement": as_queued,  # /announce or `citybot broadcast`
     "draft_reminder": deliver_draft_reminder,  # citybot.jobs
+    "proposal_news": as_queued,  # a proposal's news to its author or supporters
+    "poll": as_queued,  # a city poll (sendPoll), a broadcast delivery (services.polls)
+    "poll_stop": as_queued,  # stopPoll of a closed poll's message
+    "poll_results": as_queued,  # a closed poll's results to one who answered
     # into the staff group
     "card": deliver_card,  # a new report in its department's queue (services.reports)
     "card_edit": deliver_card_edit,  # the card re-drawn in place
@@ -36,4 +41,6 @@ KINDS: dict[str, Delivery] = {
     "helpdesk": deliver_to_helpdesk,  # the helpdesk topic: a conversation's header or message
     "staff_digest": deliver_staff_digest,  # a department's digest in its queue topic
     "broadcast_summary": deliver_summary,  # how a digest run or announcement went
+    "proposal_card": deliver_proposal_card,  # moderation, or the department's card
+    "poll_chart": as_queued,  # a closed poll's results with the chart (sendPhoto)
 }

@@ -16,6 +16,7 @@ from citybot.storage.topics import get_topic, remember_topic
 log = logging.getLogger("citybot.queues")
 
 HELPDESK = "@helpdesk"  # its topic is remembered like a department's (no department id has "@")
+PROPOSALS = "@proposals"  # the moderators' topic of residents' proposals
 
 
 async def is_forum(bot: Bot, runtime: Runtime, chat_id: int) -> bool:
@@ -62,4 +63,23 @@ async def helpdesk_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
         await remember_topic(session=session, department=HELPDESK, chat_id=chat_id,
                              thread_id=thread_id)
         await session.commit()  # a topic is created once, even if the message fails next
+    return thread_id
+
+
+async def proposals_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
+                           chat_id: int) -> int | None:
+    """The "Proposals" topic: from config, or created on first use and remembered."""
+    if runtime.config.proposals.topic_id is not None:
+        return runtime.config.proposals.topic_id
+    if not await is_forum(bot, runtime, chat_id):
+        return None
+    thread_id = await get_topic(session=session, department=PROPOSALS, chat_id=chat_id)
+    if thread_id is None:
+        topic = await bot.create_forum_topic(chat_id, name=staff_texts(runtime)(
+            "proposals-topic-name")[:128])
+        thread_id = topic.message_thread_id
+        await remember_topic(session=session, department=PROPOSALS, chat_id=chat_id,
+                             thread_id=thread_id)
+        await session.commit()  # a topic is created once, even if the card fails next
+        log.info("proposals topic created thread_id=%s", thread_id)
     return thread_id
