@@ -27,7 +27,13 @@ from sqlmodel import func, select
 
 from citybot.bot.app import build_dispatcher
 from citybot.dialogs import staff
-from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
+from citybot.dialogs.callbacks import (
+    AnnounceAction,
+    HelpdeskAction,
+    IdeaStaffAction,
+    PollAction,
+    StaffAction,
+)
 from citybot.dialogs.staff.access import StaffOnly
 from citybot.storage.models import (
     Broadcast,
@@ -35,9 +41,15 @@ from citybot.storage.models import (
     Handoff,
     HandoffMessage,
     OutboxMessage,
+    Poll,
+    PollAnswer,
+    Proposal,
+    ProposalSupport,
     Report,
     ReportEvent,
+    Resident,
 )
+from citybot.services import proposals
 from citybot.testing import count_rows
 
 from .conftest import card_of, file_report
@@ -62,6 +74,7 @@ class Desk:
     preview: dict
     handoff: int
     broadcast: int
+    idea: int  # a proposal waiting for moderation
 
 
 async def settled(desk: Desk) -> None:
@@ -90,8 +103,15 @@ async def desk(emulator, citybot, staff_group, official) -> Desk:
     async with citybot.runtime.sessions() as session:
         handoff = (await session.exec(select(Handoff.id))).one()
         broadcast = (await session.exec(select(Broadcast.id))).one()
+        author = (await session.exec(select(Resident).where(
+            Resident.telegram_id == anna.id))).one()
+        idea = await proposals.submit(session=session, runtime=citybot.runtime, resident=author,
+                                      key="desk", title="Benches on Sadovaya",
+                                      description="Benches along Sadovaya street, please.",
+                                      district="central")
+        await session.commit()
     found = Desk(emulator, citybot, staff_group, official, anna, boris, number, card, header,
-                 relayed, preview, handoff, broadcast)
+                 relayed, preview, handoff, broadcast, idea.id)
     await settled(found)
     return found
 
@@ -104,11 +124,16 @@ async def snapshot(desk: Desk) -> dict[str, Any]:
                       for b in (await session.exec(select(Broadcast))).all()]
         handoffs = [(h.id, h.status, h.closed_by)
                     for h in (await session.exec(select(Handoff))).all()]
+        ideas = [(p.id, p.status, p.supports, p.answer)
+                 for p in (await session.exec(select(Proposal))).all()]
+        polls = [(p.id, p.state) for p in (await session.exec(select(Poll))).all()]
         counts = {model.__name__: (await session.exec(
             select(func.count()).select_from(model))).one()
-            for model in (ReportEvent, OutboxMessage, Follower, HandoffMessage)}
+            for model in (ReportEvent, OutboxMessage, Follower, HandoffMessage, ProposalSupport,
+                          PollAnswer)}
     sent = {user.first_name: len(desk.emulator.messages(user)) for user in (desk.anna, desk.boris)}
-    return {"reports": reports, "broadcasts": broadcasts, "handoffs": handoffs, **counts,
+    return {"reports": reports, "broadcasts": broadcasts, "handoffs": handoffs, "ideas": ideas,
+            "polls": polls, **counts,
             "messages to residents": sent}
 
 
@@ -189,6 +214,19 @@ def announce_button(action: str, value: str = "") -> Callable[[Attempt], Awaitab
     return attempt
 
 
+def idea_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
+    async def attempt(a: Attempt) -> None:
+        await refused_button(a, a.desk.card, IdeaStaffAction(action=action,
+                                                             proposal=a.desk.idea).pack())
+    return attempt
+
+
+def poll_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
+    async def attempt(a: Attempt) -> None:
+        await refused_button(a, a.desk.card, PollAction(action=action, poll=1).pack())
+    return attempt
+
+
 async def forged(a: Attempt) -> None:
     await refused_button(a, a.desk.card, "garbage")
 
@@ -227,6 +265,24 @@ async def removed_between_press_and_note(a: Attempt) -> None:
     await refused_message(a, "/cancel")
 
 
+async def removed_between_reject_and_reason(a: Attempt) -> None:
+    """A member presses Reject on a proposal, is removed, then writes the reason, or /cancel."""
+    emulator, group, runtime = a.desk.emulator, a.desk.group, a.desk.citybot.runtime
+    runtime.staff_members[a.person.id] = (False, time.monotonic())
+    emulator.add_member(group, a.person)
+    await noticed(runtime, a.person)
+    drain(emulator, group)
+    answer = await emulator.wait_for_callback_answer(emulator.click(
+        a.person, a.desk.card, IdeaStaffAction(action="reject", proposal=a.desk.idea).pack()))
+    assert answer.get("text") is None, answer  # asked for the reason: a member then
+    prompt = await emulator.wait_for_message(
+        group, predicate=lambda m: "force_reply" in (m.get("reply_markup") or {}))
+    a.leave()
+    await noticed(runtime, a.person)
+    await refused_message(a, "Not in our budget", reply_to=prompt)
+    await refused_message(a, "/cancel")
+
+
 async def noticed(runtime: Any, person: Any) -> None:
     """The bot handled the chat_member update: the person's cached membership is gone."""
     for _ in range(300):
@@ -256,7 +312,8 @@ def private_button(make: Callable[[Desk], str]) -> Callable[[Attempt], Awaitable
 
 
 async def private_commands(a: Attempt) -> None:
-    for text in ("/queue", "/stats", "/announce Free buses", f"/report {a.desk.number}",
+    for text in ("/queue", "/stats", "/announce Free buses", "/poll", "/poll 1",
+                 f"/report {a.desk.number}",
                  f"/report #{a.desk.number}"):
         await refused_message(a, text, chat=a.person)
 
@@ -296,6 +353,13 @@ PATHS = [
     StaffPath("announcement: a district", ("announce.on_preview_button",),
               announce_button("district", "central")),
     StaffPath("announcement: Cancel", ("announce.on_preview_button",), announce_button("cancel")),
+    StaffPath("proposal: Approve", ("proposals.on_approve",), idea_button("approve")),
+    StaffPath("proposal: Reject", ("proposals.on_ask",), idea_button("reject")),
+    StaffPath("proposal: the department's Accepted", ("proposals.on_ask",),
+              idea_button("accepted")),
+    StaffPath("proposal: a reason (or /cancel) after Reject, removed in between",
+              ("proposals.on_idea_note", "proposals.on_cancel_idea_note /cancel"),
+              removed_between_reject_and_reason),
     StaffPath("forged callback data", ("staff.on_unknown_button",), forged),
     StaffPath("/queue", ("commands.on_queue /queue",), command("/queue")),
     StaffPath("/report N", ("commands.on_report /report",), command("/report {number}")),
@@ -316,11 +380,14 @@ PATHS = [
     StaffPath("private chat: an announcement button", ("staff.on_staff_button_elsewhere",),
               private_button(lambda d: AnnounceAction(action="send",
                                                       broadcast=d.broadcast).pack())),
+    StaffPath("private chat: a proposal button", ("staff.on_staff_button_elsewhere",),
+              private_button(lambda d: IdeaStaffAction(action="approve",
+                                                       proposal=d.idea).pack())),
     StaffPath("private chat: staff commands",
-              ("staff.on_staff_command_elsewhere /queue /stats /announce",
+              ("staff.on_staff_command_elsewhere /queue /stats /announce /poll",
                "staff.on_staff_command_elsewhere /report"), private_commands),
     StaffPath("another group: commands and buttons",
-              ("staff.on_staff_command_elsewhere /queue /stats /announce",
+              ("staff.on_staff_command_elsewhere /queue /stats /announce /poll",
                "staff.on_staff_command_elsewhere /report", "staff.on_unknown_button",
                "staff.on_staff_button_elsewhere"), other_group),
 ]
