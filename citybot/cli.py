@@ -120,11 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["check"])
     config.set_defaults(func=cmd_config_check)
 
-    from citybot.bot import broadcast_cli
+    from citybot.bot import broadcast_cli, poll_cli
     from citybot.nlu import cli as nlu_cli
 
     nlu_cli.register(sub)
     broadcast_cli.register(sub)
+    poll_cli.register(sub)
     return parser
 
 

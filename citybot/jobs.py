@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta
 
 from citybot.runtime import Runtime
-from citybot.services import broadcasts, notify, proposals, reports
+from citybot.services import broadcasts, notify, polls, proposals, reports
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
 from citybot.storage.updates import forget_old_updates
@@ -86,5 +86,6 @@ async def resume_broadcasts(runtime: Runtime) -> int:
 
 
 async def close_proposals_and_polls(runtime: Runtime) -> int:
-    """Proposals whose window ended without the threshold close (their authors are told)."""
-    return await proposals.expire_due(runtime)
+    """Proposals whose window ended without the threshold close (their authors are told);
+    polls whose time came close (stopped, their results sent)."""
+    return await proposals.expire_due(runtime) + await polls.close_due(runtime)

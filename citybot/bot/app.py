@@ -40,6 +40,7 @@ from citybot.dialogs import (
     intents,
     menu,
     my_reports,
+    poll_answers,
     proposals,
     questions,
     report,
@@ -145,7 +146,8 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     dp.include_routers(errors.build_router(),
                        staff.build_membership_router(runtime.staff_chat_id),
                        staff.build_router(runtime.staff_chat_id),
-                       staff.build_guard_router(runtime.staff_chat_id), residents)
+                       staff.build_guard_router(runtime.staff_chat_id),
+                       poll_answers.build_router(), residents)
     run_sync_filters_on_loop(dp)
     return dp
 

@@ -1,18 +1,20 @@
-"""The courier's deliveries of proposals: the moderators' card in the "Proposals" topic, and the
-department's card in its queue once a proposal reached the threshold. Drawn when sent, so a late
-card shows the proposal as it stands; a proposal's photo goes first, once."""
+"""The courier's deliveries of proposals and polls: the moderators' card in the "Proposals" topic,
+the department's card in its queue once a proposal reached the threshold (drawn when sent, so a
+late card shows the proposal as it stands; a proposal's photo goes first, once), and a closed
+poll's results with their chart in the "City polls" topic."""
 
 from __future__ import annotations
 
 from aiogram import Bot
+from aiogram.types import BufferedInputFile
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.staff.proposals import card
-from citybot.outbox.topics import proposals_thread, queue_thread
+from citybot.outbox.topics import polls_thread, proposals_thread, queue_thread
 from citybot.runtime import Runtime
-from citybot.services import proposals
-from citybot.services.notify import staff_texts
-from citybot.storage.models import OutboxMessage, Proposal
+from citybot.services import polls, proposals
+from citybot.services.notify import CAPTION_LIMIT, staff_texts
+from citybot.storage.models import OutboxMessage, Poll, Proposal
 
 
 async def deliver_proposal_card(bot: Bot, runtime: Runtime, session: AsyncSession,
@@ -34,4 +36,21 @@ async def deliver_proposal_card(bot: Bot, runtime: Runtime, session: AsyncSessio
     await session.commit()
     sent = await bot.send_message(chat_id, text, message_thread_id=thread_id,
                                   reply_markup=markup)
+    return sent.message_id
+
+
+async def deliver_poll_chart(bot: Bot, runtime: Runtime, session: AsyncSession,
+                             message: OutboxMessage) -> int | None:
+    poll = await session.get(Poll, message.payload["poll"])
+    result = await polls.tally(session=session, poll=poll)
+    text = polls.results_text(result, staff_texts(runtime))
+    thread_id = await polls_thread(bot, runtime, session, message.chat_id)
+    chart = BufferedInputFile(polls.chart_png(result), filename=f"poll-{poll.id}.png")
+    await session.commit()  # the database is not held while Telegram answers
+    if len(text) <= CAPTION_LIMIT:
+        sent = await bot.send_photo(message.chat_id, chart, caption=text,
+                                    message_thread_id=thread_id)
+        return sent.message_id
+    await bot.send_photo(message.chat_id, chart, message_thread_id=thread_id)
+    sent = await bot.send_message(message.chat_id, text, message_thread_id=thread_id)
     return sent.message_id

@@ -108,3 +108,43 @@ idea-staff-cancelled = Nothing was changed.
 idea-already-decided = This proposal was already decided.
 idea-reason-length = Please write a reason of up to { $max } characters.
 idea-answer-needs-date = A planned answer starts with its date, e.g. 2027-05-01.
+
+## city polls
+summary-poll = 🗳 <b>City poll #{ $number }</b> is sent.
+poll-results =
+    🗳 <b>Poll #{ $number } is closed.</b> { $question }
+    { $voters } answered (of { $recipients } asked):
+poll-tally =
+    🗳 <b>Poll #{ $number }</b>, so far: { $question }
+    { $voters } answered (of { $recipients } asked):
+poll-results-line = { $index }. { $option } — { $count } ({ $share }%)
+poll-closed-answer = Thank you, but this poll is closed: your answer was not counted.
+poll-invalid-answer = That answer cannot be counted in this poll.
+poll-usage =
+    Write the poll after /poll, in the poll file's format:
+    <code>/poll
+    question: {"{"}en: Which should the city improve first?, ru: Что улучшить в первую очередь?{"}"}
+    options:
+      - {"{"}en: Parks, ru: Парки{"}"}
+      - {"{"}en: Roads, ru: Дороги{"}"}
+    audience: everyone
+    closes: 2026-12-31T18:00:00+03:00</code>
+    /poll N shows the answers so far.
+poll-wrong = The poll is not right:
+    { $problems }
+poll-preview =
+    🗳 <b>Preview of poll #{ $number }</b>
+    🇬🇧 { $question_en }
+    { $options_en }
+    🇷🇺 { $question_ru }
+    { $options_ru }
+    Audience: { $audience } — { $count } residents. Closes { $closes }.
+poll-audience-everyone = everyone subscribed to announcements
+poll-button-send = 📤 Send to { $count }
+poll-button-cancel = ✖️ Cancel
+poll-sending = 📤 Poll #{ $number } is being sent to { $count } residents by { $name }.
+poll-cancelled = The poll was not sent.
+poll-nobody = Nobody is in this audience yet.
+poll-not-draft = This poll was already sent or cancelled.
+poll-not-found = There is no poll #{ $number }.
+polls-topic-name = City polls

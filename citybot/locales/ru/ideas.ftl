@@ -108,3 +108,43 @@ idea-staff-cancelled = Ничего не изменено.
 idea-already-decided = По этому предложению уже принято решение.
 idea-reason-length = Напишите причину длиной до { $max } символов.
 idea-answer-needs-date = Ответ «запланировано» начинается с даты, например 2027-05-01.
+
+## городские опросы
+summary-poll = 🗳 <b>Городской опрос #{ $number }</b> отправлен.
+poll-results =
+    🗳 <b>Опрос #{ $number } завершён.</b> { $question }
+    Ответили { $voters } (из { $recipients } опрошенных):
+poll-tally =
+    🗳 <b>Опрос #{ $number }</b>, пока: { $question }
+    Ответили { $voters } (из { $recipients } опрошенных):
+poll-results-line = { $index }. { $option } — { $count } ({ $share }%)
+poll-closed-answer = Спасибо, но этот опрос завершён: ваш ответ не засчитан.
+poll-invalid-answer = Такой ответ в этом опросе не засчитывается.
+poll-usage =
+    Напишите опрос после /poll в формате файла опроса:
+    <code>/poll
+    question: {"{"}en: Which should the city improve first?, ru: Что улучшить в первую очередь?{"}"}
+    options:
+      - {"{"}en: Parks, ru: Парки{"}"}
+      - {"{"}en: Roads, ru: Дороги{"}"}
+    audience: everyone
+    closes: 2026-12-31T18:00:00+03:00</code>
+    /poll N — ответы на сейчас.
+poll-wrong = В опросе ошибка:
+    { $problems }
+poll-preview =
+    🗳 <b>Предпросмотр опроса #{ $number }</b>
+    🇬🇧 { $question_en }
+    { $options_en }
+    🇷🇺 { $question_ru }
+    { $options_ru }
+    Кому: { $audience } — { $count } жителей. Завершится { $closes }.
+poll-audience-everyone = все подписчики объявлений
+poll-button-send = 📤 Отправить { $count }
+poll-button-cancel = ✖️ Отмена
+poll-sending = 📤 Опрос #{ $number } отправляется { $count } жителям, отправил(а) { $name }.
+poll-cancelled = Опрос не отправлен.
+poll-nobody = В этой аудитории пока никого нет.
+poll-not-draft = Этот опрос уже отправлен или отменён.
+poll-not-found = Опроса #{ $number } нет.
+polls-topic-name = Городские опросы
