@@ -102,7 +102,7 @@ class PollFileError(ValueError):
 def parse_spec(text: str, config: CityConfig, name: str = "poll") -> PollSpec:
     try:
         root = yaml.compose(text, Loader=LOADER)
-        data = yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as error:
         raise PollFileError([f"{name}: YAML syntax error: {error}"]) from None
     if not isinstance(data, dict):

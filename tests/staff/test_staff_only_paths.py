@@ -35,6 +35,7 @@ from citybot.dialogs.callbacks import (
     StaffAction,
 )
 from citybot.dialogs.staff.access import StaffOnly
+from citybot.services import polls, proposals
 from citybot.storage.models import (
     Broadcast,
     Follower,
@@ -49,7 +50,6 @@ from citybot.storage.models import (
     ReportEvent,
     Resident,
 )
-from citybot.services import proposals
 from citybot.testing import count_rows
 
 from .conftest import card_of, file_report
@@ -75,6 +75,7 @@ class Desk:
     handoff: int
     broadcast: int
     idea: int  # a proposal waiting for moderation
+    poll: int  # a poll's draft (its preview)
 
 
 async def settled(desk: Desk) -> None:
@@ -109,9 +110,13 @@ async def desk(emulator, citybot, staff_group, official) -> Desk:
                                       key="desk", title="Benches on Sadovaya",
                                       description="Benches along Sadovaya street, please.",
                                       district="central")
+        poll = await polls.create(session=session, key="desk", spec=polls.parse_spec(
+            "question: {en: Parks or roads?, ru: Парки или дороги?}\n"
+            "options: [{en: Parks, ru: Парки}, {en: Roads, ru: Дороги}]\n"
+            "closes: 2099-01-01T00:00:00+03:00", citybot.runtime.config))
         await session.commit()
     found = Desk(emulator, citybot, staff_group, official, anna, boris, number, card, header,
-                 relayed, preview, handoff, broadcast, idea.id)
+                 relayed, preview, handoff, broadcast, idea.id, poll.id)
     await settled(found)
     return found
 
@@ -223,7 +228,7 @@ def idea_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
 
 def poll_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
     async def attempt(a: Attempt) -> None:
-        await refused_button(a, a.desk.card, PollAction(action=action, poll=1).pack())
+        await refused_button(a, a.desk.card, PollAction(action=action, poll=a.desk.poll).pack())
     return attempt
 
 
@@ -360,6 +365,14 @@ PATHS = [
     StaffPath("proposal: a reason (or /cancel) after Reject, removed in between",
               ("proposals.on_idea_note", "proposals.on_cancel_idea_note /cancel"),
               removed_between_reject_and_reason),
+    StaffPath("poll: Send", ("polls.on_preview_button",), poll_button("send")),
+    StaffPath("poll: Cancel", ("polls.on_preview_button",), poll_button("cancel")),
+    StaffPath("/poll", ("polls.on_poll /poll",), command("/poll")),
+    StaffPath("/poll N", ("polls.on_poll /poll",), command("/poll 1")),
+    StaffPath("/poll with a poll", ("polls.on_poll /poll",),
+              command("/poll\nquestion: {{en: Buses?, ru: Автобусы?}}\n"
+                      "options: [{{en: Yes, ru: Да}}, {{en: No, ru: Нет}}]\n"
+                      "closes: 2099-01-01T00:00:00+03:00")),
     StaffPath("forged callback data", ("staff.on_unknown_button",), forged),
     StaffPath("/queue", ("commands.on_queue /queue",), command("/queue")),
     StaffPath("/report N", ("commands.on_report /report",), command("/report {number}")),
@@ -380,6 +393,8 @@ PATHS = [
     StaffPath("private chat: an announcement button", ("staff.on_staff_button_elsewhere",),
               private_button(lambda d: AnnounceAction(action="send",
                                                       broadcast=d.broadcast).pack())),
+    StaffPath("private chat: a poll button", ("staff.on_staff_button_elsewhere",),
+              private_button(lambda d: PollAction(action="send", poll=d.poll).pack())),
     StaffPath("private chat: a proposal button", ("staff.on_staff_button_elsewhere",),
               private_button(lambda d: IdeaStaffAction(action="approve",
                                                        proposal=d.idea).pack())),
