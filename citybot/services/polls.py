@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -220,8 +220,11 @@ class Answered:
 
 
 async def record_answer(*, session: AsyncSession, telegram_poll_id: str, user_id: int,
-                        option_ids: list[int], now: datetime | None = None) -> Answered:
-    """A resident's vote (or its retraction) in the caller's transaction."""
+                        option_ids: list[int], update_id: int,
+                        now: datetime | None = None) -> Answered:
+    """A resident's vote (or its retraction: no options) in the caller's transaction. Kept only
+    when it is newer (`update_id`) than the answer stored: workers may handle one resident's
+    updates out of order, and a re-sent update changes nothing."""
     poll = await stored.poll_of_message(session=session, telegram_poll_id=telegram_poll_id)
     if poll is None:
         return Answered("unknown")
@@ -229,24 +232,9 @@ async def record_answer(*, session: AsyncSession, telegram_poll_id: str, user_id
         return Answered("closed", poll)
     if any(not 0 <= i < len(poll.options) for i in option_ids) or len(option_ids) > 1:
         return Answered("invalid", poll)
-    if not option_ids:
-        await session.exec(delete(PollAnswer).where(PollAnswer.poll_id == poll.id,
-                                                    PollAnswer.user_id == user_id))
-        return Answered("retracted", poll)
-    changed = await session.exec(update(PollAnswer).where(
-        PollAnswer.poll_id == poll.id, PollAnswer.user_id == user_id).values(
-        option_ids=list(option_ids), updated_at=utcnow()))
-    if changed.rowcount == 0:
-        try:
-            async with session.begin_nested():
-                session.add(PollAnswer(poll_id=poll.id, user_id=user_id,
-                                       option_ids=list(option_ids)))
-                await session.flush()
-        except IntegrityError:  # the same resident's other update, a moment earlier
-            await session.exec(update(PollAnswer).where(
-                PollAnswer.poll_id == poll.id, PollAnswer.user_id == user_id).values(
-                option_ids=list(option_ids), updated_at=utcnow()))
-    return Answered("counted", poll)
+    await stored.keep_newer_answer(session=session, poll_id=poll.id, user_id=user_id,
+                                   option_ids=list(option_ids), update_id=update_id)
+    return Answered("retracted" if not option_ids else "counted", poll)
 
 
 @dataclass
@@ -259,7 +247,8 @@ class Tally:
 
 async def tally(*, session: AsyncSession, poll: Poll) -> Tally:
     counts = [0] * len(poll.options)
-    rows = await stored.answers(session=session, poll_id=poll.id)
+    rows = [row for row in await stored.answers(session=session, poll_id=poll.id)
+            if row.option_ids]  # a retracted answer is not counted
     for row in rows:
         for option in row.option_ids:
             if 0 <= option < len(counts):
@@ -321,11 +310,13 @@ async def close(runtime: Runtime, poll_id: int, *, now: datetime | None = None) 
                  "payload": {"message_id": message.message_id},
                  "dedupe_key": f"poll:{poll.id}:stop:{message.chat_id}"}
                 for message in await stored.messages(session=session, poll_id=poll.id)]
-        voters = select(Resident).join(PollAnswer, col(PollAnswer.user_id) ==
-                                       col(Resident.telegram_id)).where(
+        voters = select(Resident, PollAnswer.option_ids).join(
+            PollAnswer, col(PollAnswer.user_id) == col(Resident.telegram_id)).where(
             PollAnswer.poll_id == poll.id, col(Resident.blocked_bot).is_(False))
         rendered: dict[str, str] = {}
-        for resident in (await session.exec(voters)).all():
+        for resident, chosen in (await session.exec(voters)).all():
+            if not chosen:
+                continue  # retracted
             texts = runtime.translator(resident.language)
             if texts.lang not in rendered:
                 rendered[texts.lang] = results_text(final, texts)

@@ -494,7 +494,9 @@ class PollMessage(SQLModel, table=True):
 
 
 class PollAnswer(SQLModel, table=True):
-    """One resident's current answer to a poll (a change replaces it, a retraction removes it)."""
+    """One resident's current answer to a poll: a change replaces it, a retraction empties it
+    (not counted). `update_id` orders them: updates handled out of order (several workers)
+    never let an older answer overwrite a newer one."""
 
     __tablename__ = "poll_answers"
     __table_args__ = (UniqueConstraint("poll_id", "user_id", name="uq_poll_answers_pair"),)
@@ -504,4 +506,5 @@ class PollAnswer(SQLModel, table=True):
     user_id: int = _telegram_id()
     option_ids: list[Any] = Field(default_factory=empty_list,
                                   sa_column=Column(JSON, nullable=False))
+    update_id: int = Field(default=0, sa_type=BigInteger)
     updated_at: datetime = _when()

@@ -9,12 +9,32 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.storage.models import Poll, PollAnswer, PollMessage
+from citybot.storage.models import Poll, PollAnswer, PollMessage, utcnow
+
+
+def _insert(session: AsyncSession, model: type) -> Any:
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 def _insert_ignoring_duplicates(session: AsyncSession, model: type) -> Any:
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
+    return _insert(session, model).on_conflict_do_nothing()
+
+
+async def keep_newer_answer(*, session: AsyncSession, poll_id: int, user_id: int,
+                            option_ids: list[int], update_id: int) -> None:
+    """One statement: the resident's answer stored, or replaced when this one is newer (a
+    later update); an older or re-sent one leaves the stored answer as it is."""
+    statement = _insert(session, PollAnswer).values(
+        poll_id=poll_id, user_id=user_id, option_ids=option_ids, update_id=update_id,
+        updated_at=utcnow())
+    table = PollAnswer.__table__
+    await session.exec(statement.on_conflict_do_update(
+        index_elements=["poll_id", "user_id"],
+        set_={"option_ids": statement.excluded.option_ids,
+              "update_id": statement.excluded.update_id,
+              "updated_at": statement.excluded.updated_at},
+        where=table.c.update_id < statement.excluded.update_id))
 
 
 async def record_poll_messages(*, session: AsyncSession,

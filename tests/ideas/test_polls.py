@@ -46,7 +46,7 @@ async def subscriber(runtime, user, *, districts=(), announcements: bool = True)
 async def answers_of(runtime, poll_id: int) -> dict[int, list[int]]:
     async with runtime.sessions() as session:
         rows = (await session.exec(select(PollAnswer).where(PollAnswer.poll_id == poll_id))).all()
-    return {row.user_id: row.option_ids for row in rows}
+    return {row.user_id: row.option_ids for row in rows if row.option_ids}
 
 
 async def until(check, timeout: float = 5.0) -> None:
@@ -174,3 +174,38 @@ async def test_poll_create_from_a_file_sends_it_once(emulator, sqlite_url, ideas
         assert out.decode().strip().splitlines()[-1] == "#1"
     received = [sum("poll" in m for m in emulator.messages(p)) for p in people]
     assert received == [0, 0, 0, 1, 1, 1]
+
+
+async def test_answers_handled_out_of_order_keep_the_newest(any_database_url,
+                                                            ideas_config) -> None:
+    """Workers may handle one resident's updates out of order: the newest update wins, a re-sent
+    or older one changes nothing, a retraction is not counted (SQLite and PostgreSQL)."""
+    from citybot.storage.database import make_engine, make_sessionmaker, upgrade
+    from citybot.storage.models import Poll, PollMessage
+
+    await asyncio.to_thread(upgrade, any_database_url)
+    engine = make_engine(any_database_url)
+    sessions = make_sessionmaker(engine)
+    spec = polls.parse_spec(POLL % ("everyone", "2099-01-01T00:00:00+00:00"), ideas_config)
+    try:
+        async with sessions() as session:
+            poll = await polls.create(session=session, spec=spec, key="k")
+            poll.state = "open"
+            session.add(PollMessage(telegram_poll_id="p1", poll_id=poll.id, chat_id=7,
+                                    message_id=1))
+            await session.commit()
+            for update_id, choice in ((10, [1]), (9, [0]), (10, [1]), (12, []), (11, [0])):
+                await polls.record_answer(session=session, telegram_poll_id="p1", user_id=7,
+                                          option_ids=choice, update_id=update_id)
+                await session.commit()
+            assert (await polls.tally(session=session, poll=poll)).voters == 0  # retracted last
+            await polls.record_answer(session=session, telegram_poll_id="p1", user_id=7,
+                                      option_ids=[1], update_id=13)
+            assert (await polls.record_answer(session=session, telegram_poll_id="p1",
+                                              user_id=7, option_ids=[5], update_id=14)
+                    ).outcome == "invalid"
+            await session.commit()
+            result = await polls.tally(session=session, poll=await session.get(Poll, poll.id))
+            assert (result.voters, result.counts) == (1, [0, 1])
+    finally:
+        await engine.dispose()

@@ -76,6 +76,7 @@ def upgrade() -> None:
     sa.Column('poll_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
     sa.Column('option_ids', sa.JSON(), nullable=False),
+    sa.Column('update_id', sa.BigInteger(), nullable=False),
     sa.Column('updated_at', citybot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], ),
     sa.PrimaryKeyConstraint('id'),
