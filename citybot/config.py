@@ -336,7 +336,7 @@ class Knowledge(_Model):
 
 # What a digest may list, by audience: residents get reports of their districts and their own;
 # staff get one message per department, in its queue topic.
-RESIDENT_CONTENT = ("resolved", "new", "my_reports")
+RESIDENT_CONTENT = ("resolved", "new", "my_reports", "proposals")
 STAFF_CONTENT = ("new", "open", "overdue", "oldest_overdue")
 
 

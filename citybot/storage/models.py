@@ -250,6 +250,7 @@ class Subscription(SQLModel, table=True):
     new_reports: bool = True  # topic: new reports in their districts
     resolved_reports: bool = True  # topic: reports resolved in their districts
     announcements: bool = True  # topic: city announcements
+    proposals: bool = True  # topic: residents' proposals published and answered
     created_at: datetime = _when()
     updated_at: datetime = _when()
 

@@ -10,8 +10,9 @@ from datetime import timedelta
 from sqlmodel import select
 
 from citybot.dialogs.callbacks import IdeaAction, IdeaStaffAction
-from citybot.services import proposals
-from citybot.storage.models import Proposal, ProposalSupport, utcnow
+from citybot.services import digests, proposals
+from citybot.services.broadcasts import digest_period, find_digest
+from citybot.storage.models import Proposal, ProposalSupport, Resident, Subscription, utcnow
 from citybot.testing import button_texts, count_rows
 
 from .conftest import texts_of
@@ -143,6 +144,20 @@ async def test_a_rejected_proposal_and_one_that_expires(emulator, citybot, staff
     card = await emulator.wait_for_message(staff_group, predicate=is_idea_card(kept))
     await press(emulator, official, card, IdeaStaffAction(action="approve", proposal=kept).pack())
     await emulator.wait_for_message(boris, contains="опубликовано")
+    # the residents' digest of the week has it (the "proposals" topic); not the rejected one
+    digest = find_digest(citybot.runtime.config, "weekly")
+    week = digest_period(citybot.runtime.config, digest, utcnow() + timedelta(days=7))
+    async with citybot.runtime.sessions() as session:
+        news = await digests.city_news(session=session, period=week, digest=digest)
+        resident = (await session.exec(select(Resident).where(
+            Resident.telegram_id == boris.id))).one()
+    renderer = digests.ResidentDigest(config=citybot.runtime.config,
+                                      translator=citybot.runtime.translator, digest=digest,
+                                      period=week, news=news)
+    text = "\n".join(renderer.render(resident, Subscription(resident_id=resident.id)))
+    assert f"idea_{kept} Велодорожка вдоль реки" in text and f"idea_{rejected} " not in text
+    assert not renderer.render(resident, Subscription(resident_id=resident.id, proposals=False,
+                                                      new_reports=False))
     assert await proposals.expire_due(citybot.runtime, now=utcnow() + timedelta(days=89)) == 0
     assert await proposals.expire_due(citybot.runtime, now=utcnow() + timedelta(days=91)) == 1
     assert await proposals.expire_due(citybot.runtime, now=utcnow() + timedelta(days=92)) == 0

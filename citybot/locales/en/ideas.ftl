@@ -148,3 +148,9 @@ poll-nobody = Nobody is in this audience yet.
 poll-not-draft = This poll was already sent or cancelled.
 poll-not-found = There is no poll #{ $number }.
 polls-topic-name = City polls
+
+## proposals in the residents' digests (the "proposals" topic)
+sub-topic-proposals = 💡 Residents' proposals
+digest-proposals-title = 💡 <b>Residents' proposals: { $count }</b>
+digest-proposal-published = 💡 idea_{ $number } { $title } — 👍 { $supports }
+digest-proposal-answered = 🏛 idea_{ $number } { $title } — the city's answer: { $decision }

@@ -148,3 +148,9 @@ poll-nobody = В этой аудитории пока никого нет.
 poll-not-draft = Этот опрос уже отправлен или отменён.
 poll-not-found = Опроса #{ $number } нет.
 polls-topic-name = Городские опросы
+
+## предложения в дайджестах жителей (тема «предложения»)
+sub-topic-proposals = 💡 Предложения жителей
+digest-proposals-title = 💡 <b>Предложения жителей: { $count }</b>
+digest-proposal-published = 💡 idea_{ $number } { $title } — 👍 { $supports }
+digest-proposal-answered = 🏛 idea_{ $number } { $title } — ответ города: { $decision }
