@@ -7,8 +7,8 @@ enforces 1 message/s per chat and 1000/s for paid broadcasts).
    missed, none twice.
 2. Every resident answers within ANSWER_SECONDS (< 60), poll_answer updates over the webhook;
    some answer again (a re-sent update), some change their vote, some retract and vote again.
-   Target: once the last answer is in, the database holds exactly one answer per resident and
-   the tallies are exactly the expected ones (checked within 60 s of the last answer).
+   Target: within 60 s of the last answer, the database holds exactly one answer per resident
+   and the tallies are exactly the expected ones (the bench waits up to 240 s to report when).
 
     TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         REDIS_URL=redis://127.0.0.1:6379/9 python bench/bench_polls.py
@@ -42,6 +42,8 @@ from bench.bench_webhook import flush_redis, fresh_postgres, webhook_process  # 
 
 PAID_LIMIT, PAID_SHARE = 1000, 0.90
 OPTIONS = 4
+COUNT_LAG = 60.0  # target: every answer counted within this after the last one arrived
+COUNT_WAIT = 240.0  # how long the bench waits for them at most (to report the figure)
 
 
 def write_config(folder: Path) -> Path:
@@ -181,7 +183,7 @@ async def run(database_url: str, redis_url: str, count: int, answer_seconds: flo
                 emu.update_sink(updates[index])
             sent_in = time.perf_counter() - began
             want = Counter(expected.values())
-            deadline = time.perf_counter() + 60
+            deadline = time.perf_counter() + COUNT_WAIT
             rows, tally = 0, Counter()
             while time.perf_counter() < deadline:
                 rows, tally = await asyncio.to_thread(counted, database_url)
@@ -225,7 +227,7 @@ def main() -> int:
           f"{f['sent_in']:.1f} s; all counted {f['lag']:.1f} s after the last "
           f"({f['rows']} rows); tallies {f['tally']} expected {f['want']}: "
           f"{'exact' if f['exact'] else 'NOT EXACT'}")
-    ok = sent_ok and f["exact"] and f["sent_in"] <= 60
+    ok = sent_ok and f["exact"] and f["sent_in"] <= 60 and f["lag"] <= COUNT_LAG
     print(f"  {'targets met' if ok else 'TARGET MISSED'}", flush=True)
     return 0 if ok else 1
 

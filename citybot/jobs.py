@@ -86,6 +86,8 @@ async def resume_broadcasts(runtime: Runtime) -> int:
 
 
 async def close_proposals_and_polls(runtime: Runtime) -> int:
-    """Proposals whose window ended without the threshold close (their authors are told);
+    """Proposals whose window ended without the threshold close (their authors are told), those
+    their department has not answered in time are reminded in its topic;
     polls whose time came close (stopped, their results sent)."""
-    return await proposals.expire_due(runtime) + await polls.close_due(runtime)
+    return await proposals.expire_due(runtime) + await proposals.remind_overdue(runtime) + \
+        await polls.close_due(runtime)

@@ -289,6 +289,25 @@ async def expire_due(runtime: Runtime, *, now: datetime | None = None) -> int:
     return closed
 
 
+async def remind_overdue(runtime: Runtime, *, now: datetime | None = None) -> int:
+    """A proposal its department has not answered in time: its card is posted again in the
+    department's topic, once (the outbox's dedupe key)."""
+    now = now or utcnow()
+    reminded = 0
+    async with runtime.sessions() as session:
+        due = select(Proposal).where(Proposal.status == ProposalStatus.threshold,
+                                     col(Proposal.answer_due_at) <= now)
+        for proposal in (await session.exec(due)).all():
+            reminded += await outbox.enqueue(
+                session=session, kind="proposal_card", chat_id=runtime.staff_chat_id,
+                payload={"proposal": proposal.id, "stage": "overdue"},
+                dedupe_key=f"idea:{proposal.id}:overdue") is not None
+        await session.commit()
+    if reminded:
+        runtime.wake_courier()
+    return reminded
+
+
 # ---- reading --------------------------------------------------------------------------------
 
 async def browse(*, session: AsyncSession, sort: str = "new", district: str | None = None,

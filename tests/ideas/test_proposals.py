@@ -107,6 +107,12 @@ async def test_a_proposal_from_idea_to_the_citys_answer(emulator, citybot, staff
     assert (await press(emulator, late, emulator.messages(late)[-1], support))["text"] == \
         en("idea-closed")
 
+    # not answered within the department's time: its card comes again, once
+    assert await proposals.remind_overdue(citybot.runtime, now=utcnow() + timedelta(days=29)) == 0
+    assert await proposals.remind_overdue(citybot.runtime, now=utcnow() + timedelta(days=31)) == 1
+    assert await proposals.remind_overdue(citybot.runtime, now=utcnow() + timedelta(days=32)) == 0
+    await emulator.wait_for_message(staff_group, contains="Просрочено")
+
     # the department answers: planned needs a date; the author and the supporters are told
     await press(emulator, official, department_card,
                 IdeaStaffAction(action="planned", proposal=number).pack())

@@ -28,7 +28,8 @@ MODERATION = ("approve", "reject")
 
 def card(proposal: Proposal, texts: Texts, runtime: Runtime, stage: str,
          name: str = "—") -> tuple[str, InlineKeyboardMarkup | None]:
-    """The card of `stage` (moderation, department) as it stands, with the buttons it needs."""
+    """The card of `stage` (moderation, department, overdue: the department's again) as it
+    stands, with the buttons it needs."""
     district = runtime.config.city.district(proposal.district).name.get(texts.lang)
     builder = InlineKeyboardBuilder()
     if stage == "moderation":
@@ -52,6 +53,8 @@ def card(proposal: Proposal, texts: Texts, runtime: Runtime, stage: str,
         text = texts("idea-staff-department", number=str(proposal.id), supports=proposal.supports,
                      department=department, due=due, title=proposal.title, district=district,
                      description=proposal.description, status=status)
+        if stage == "overdue":
+            text = f"{texts('idea-staff-overdue', number=str(proposal.id))}\n{text}"
         actions = proposals.ANSWERS if proposal.status == ProposalStatus.threshold else ()
     for action in actions:
         builder.button(text=texts(f"idea-button-{action}"),

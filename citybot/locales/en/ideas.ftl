@@ -95,6 +95,7 @@ idea-staff-department =
     { $status }
 idea-staff-status-threshold = Answer with a button: accepted, planned (with a date) or rejected (with reasons).
 idea-staff-status-answered = Answered: <b>{ $decision }</b> — { $note }
+idea-staff-overdue = ⏰ <b>Overdue:</b> the city has not answered proposal idea_{ $number } in time.
 idea-button-approve = ✅ Approve
 idea-button-reject = ✖️ Reject
 idea-button-accepted = ✅ Accepted

@@ -95,6 +95,7 @@ idea-staff-department =
     { $status }
 idea-staff-status-threshold = Ответьте кнопкой: принято, запланировано (с датой) или отклонено (с причинами).
 idea-staff-status-answered = Ответ: <b>{ $decision }</b> — { $note }
+idea-staff-overdue = ⏰ <b>Просрочено:</b> город не ответил на предложение idea_{ $number } вовремя.
 idea-button-approve = ✅ Одобрить
 idea-button-reject = ✖️ Отклонить
 idea-button-accepted = ✅ Принято
