@@ -51,6 +51,12 @@ MAX_QUESTION, MAX_OPTION = 300, 100  # Telegram's limits
 # libyaml reads `{en: Which first?, ru: …}` as the poll file's contract writes it; PyYAML's own
 # scanner stops a plain scalar at "?" inside braces
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+EXAMPLE = """question: {en: Which should the city improve first?, ru: Что улучшить в первую очередь?}
+options:
+  - {en: Parks, ru: Парки}
+  - {en: Roads, ru: Дороги}
+audience: everyone
+closes: 2026-12-31T18:00:00+03:00"""  # the format, shown by /poll alone
 
 
 # ---- the poll file (`citybot poll create --file`, and the text after /poll) ----------------

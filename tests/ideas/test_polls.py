@@ -72,6 +72,8 @@ async def test_a_poll_from_preview_to_results(emulator, citybot, staff_group, of
     en, ru = texts_of(citybot, "en"), texts_of(citybot, "ru")
     closes = (utcnow() + timedelta(hours=2)).isoformat()
 
+    emulator.send_text(official, "/poll", chat=staff_group)  # how to write one
+    assert "closes: 2026-12-31" in (await emulator.wait_for_message(staff_group))["text"]
     # a wrong poll is refused with the key path; nothing is created
     emulator.send_text(official, "/poll\nquestion: {en: Hi}\noptions: []\nclosed: tomorrow",
                        chat=staff_group)
@@ -137,7 +139,9 @@ async def _closed(emulator, *people) -> bool:
 
 
 async def test_poll_create_from_a_file_sends_it_once(emulator, sqlite_url, ideas_config,
-                                                     staff_group, tmp_path) -> None:
+                                                     staff_group, tmp_path, monkeypatch,
+                                                     capsys) -> None:
+    from citybot.cli import main
     from types import SimpleNamespace
 
     from citybot.storage.database import make_engine, make_sessionmaker, upgrade
@@ -155,12 +159,11 @@ async def test_poll_create_from_a_file_sends_it_once(emulator, sqlite_url, ideas
     env.update(BOT_TOKEN=emulator.token, TELEGRAM_API_URL=emulator.url, DATABASE_URL=sqlite_url)
     wrong = tmp_path / "wrong.yml"
     wrong.write_text(POLL % ("{districts: [atlantis]}", "2020-01-01T00:00:00+03:00"))
-    done = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "citybot", "poll", "create", "--file", str(wrong), cwd=ROOT,
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await done.communicate()
-    assert done.returncode == 2, err
-    assert b"closes: must be in the future" in err and b"(line 6)" in err
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert main(["poll", "create", "--file", str(wrong)]) == 2
+    err = capsys.readouterr().err
+    assert "wrong.yml: closes: must be in the future" in err and "(line 6)" in err
 
     good = tmp_path / "poll.yml"
     good.write_text(POLL % ("{districts: [zarechny]}",

@@ -52,7 +52,7 @@ async def on_poll(message: Message, command: CommandObject, session: AsyncSessio
                   runtime: Runtime, texts: Texts, actor: Actor) -> None:
     args = (command.args or "").strip()
     if not args:
-        await message.reply(texts("poll-usage"))
+        await message.reply(texts("poll-usage", example=polls.EXAMPLE))
         return
     number = NUMBER.match(args)
     if number is not None:

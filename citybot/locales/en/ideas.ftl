@@ -124,12 +124,7 @@ poll-invalid-answer = That answer cannot be counted in this poll.
 poll-usage =
     Write the poll after /poll, in the poll file's format:
     <code>/poll
-    question: {"{"}en: Which should the city improve first?, ru: Что улучшить в первую очередь?{"}"}
-    options:
-      - {"{"}en: Parks, ru: Парки{"}"}
-      - {"{"}en: Roads, ru: Дороги{"}"}
-    audience: everyone
-    closes: 2026-12-31T18:00:00+03:00</code>
+    { $example }</code>
     /poll N shows the answers so far.
 poll-wrong = The poll is not right:
     { $problems }

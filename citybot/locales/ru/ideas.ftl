@@ -124,12 +124,7 @@ poll-invalid-answer = Такой ответ в этом опросе не зас
 poll-usage =
     Напишите опрос после /poll в формате файла опроса:
     <code>/poll
-    question: {"{"}en: Which should the city improve first?, ru: Что улучшить в первую очередь?{"}"}
-    options:
-      - {"{"}en: Parks, ru: Парки{"}"}
-      - {"{"}en: Roads, ru: Дороги{"}"}
-    audience: everyone
-    closes: 2026-12-31T18:00:00+03:00</code>
+    { $example }</code>
     /poll N — ответы на сейчас.
 poll-wrong = В опросе ошибка:
     { $problems }
