@@ -141,9 +141,9 @@ async def _closed(emulator, *people) -> bool:
 async def test_poll_create_from_a_file_sends_it_once(emulator, sqlite_url, ideas_config,
                                                      staff_group, tmp_path, monkeypatch,
                                                      capsys) -> None:
-    from citybot.cli import main
     from types import SimpleNamespace
 
+    from citybot.cli import main
     from citybot.storage.database import make_engine, make_sessionmaker, upgrade
 
     await asyncio.to_thread(upgrade, sqlite_url)
