@@ -51,7 +51,7 @@ MAX_QUESTION, MAX_OPTION = 300, 100  # Telegram's limits
 # libyaml reads `{en: Which first?, ru: …}` as the poll file's contract writes it; PyYAML's own
 # scanner stops a plain scalar at "?" inside braces
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-EXAMPLE = """question: {en: Which should the city improve first?, ru: Что улучшить в первую очередь?}
+EXAMPLE = """question: {en: Which should the city improve first?, ru: Что улучшить первым?}
 options:
   - {en: Parks, ru: Парки}
   - {en: Roads, ru: Дороги}
