@@ -59,6 +59,7 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
     lines = [
         f"{STATUS_ICONS.get(report.status, '•')} <b>#{report.id}</b> · {category.emoji} "
         f"{escape(category.name.get(texts.lang), quote=False)}",
+        *nlu_line(report, texts, runtime),
         escape(report.description, quote=False),
         "",
         f"📍 {place}",
@@ -66,6 +67,7 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
         texts("card-filed", when=local_time(report.created_at, timezone, texts.lang)),
         due + (" " + texts("card-overdue") if open_and_late else ""),
         texts("card-photos", count=photos),
+        *origin_lines(report, texts, runtime),
         status,
     ]
     if last_event is not None and last_event.kind != EventKind.created:
@@ -74,6 +76,34 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
     if hashtag:
         lines.append(texts("card-hashtag", tag=config.department(report.department).hashtag))
     return "\n".join(lines)
+
+
+def origin_lines(report: Report, texts: Texts, runtime: Runtime) -> list[str]:
+    """Where a report came from (an Open311 client), its photo's address, and its id in the
+    department's own system when it has one."""
+    lines = []
+    if report.source:
+        lines.append(texts("open311-card-source", source=report.source))
+    if report.media_url:
+        lines.append(texts("open311-card-media", url=Html(escape(report.media_url))))
+    system = runtime.config.department(report.department).open311 \
+        if report.department in {d.id for d in runtime.config.departments} else None
+    if report.external_id or report.external_token:
+        name = system.name if system else "Open311"
+        lines.append(texts("open311-card-external", system=name,
+                           id=report.external_id or report.external_token))
+    elif system is not None:
+        lines.append(texts("open311-card-external-waiting", system=system.name))
+    return lines
+
+
+def nlu_line(report: Report, texts: Texts, runtime: Runtime) -> list[str]:
+    """"🤖 roads, 0.62" when the NLU chose the category and was not sure of it."""
+    sure = report.nlu_confidence
+    if sure is None or report.nlu_category is None or \
+            sure >= runtime.config.nlu.card_confidence_below:
+        return []
+    return [texts("card-nlu-unsure", category=report.nlu_category, confidence=f"{sure:.2f}")]
 
 
 def last_action(event: ReportEvent, texts: Texts, runtime: Runtime) -> str:
@@ -85,6 +115,9 @@ def last_action(event: ReportEvent, texts: Texts, runtime: Runtime) -> str:
         name = runtime.config.department(moved_from).name.get(texts.lang) \
             if moved_from in {d.id for d in runtime.config.departments} else moved_from
         what = texts("card-last-reassigned", department=name)
+    elif event.kind == EventKind.recategorised:
+        old = (event.note or "").split("→")[0]
+        what = texts("card-last-recategorised", old=old, name=event.actor_name or "")
     elif event.kind == EventKind.merged:
         what = texts("card-last-merged", number=(event.note or "").lstrip("#"))
     elif event.actor_kind == "resident":
@@ -104,7 +137,8 @@ CARD_BUTTONS = (
     ("button-take", "take"), ("button-progress", "progress"),
     ("button-resolve", "resolve"), ("button-reject", "reject"),
     ("button-not-ours", "not_responsible"), ("button-duplicate", "duplicate"),
-    ("button-reassign", "reassign"),
+    ("button-reassign", "reassign"), ("button-category", "category"),
+    ("button-not-report", "not_report"),
 )
 
 

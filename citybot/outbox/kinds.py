@@ -16,6 +16,7 @@ from __future__ import annotations
 from citybot.outbox.bulletins import deliver_staff_digest, deliver_summary
 from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
+from citybot.outbox.forwarding import deliver_forward
 from citybot.outbox.ideas import deliver_poll_chart, deliver_proposal_card
 from citybot.outbox.residents import deliver_draft_reminder, deliver_reporter_question
 from citybot.outbox.staff import deliver_to_helpdesk, deliver_to_thread
@@ -43,4 +44,6 @@ KINDS: dict[str, Delivery] = {
     "broadcast_summary": deliver_summary,  # how a digest run or announcement went
     "proposal_card": deliver_proposal_card,  # moderation, or the department's card
     "poll_chart": deliver_poll_chart,  # a closed poll's results with the chart
+    # to a department's own case-management system (Open311), queued with the card
+    "open311_forward": deliver_forward,
 }

@@ -28,7 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.config import CityConfig, _key_path, _line_of
+from citybot.config import CityConfig
+from citybot.config.errors import key_path as _key_path
+from citybot.config.loading import _line_of
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import broadcasts

@@ -107,10 +107,14 @@ class Report(SQLModel, table=True):
         Index("ix_reports_category_status", "category", "status"),
         # duplicate lookup: same category, neighbouring grid cells (see citybot.services.nearby)
         Index("ix_reports_nearby", "category", "geocell", "status"),
+        # Open311 GET requests: a date window, newest first, status and updated_at read from
+        # the index alone (what changed since an answer was rendered)
+        Index("ix_reports_created_status", "created_at", "status", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    reporter_id: int = Field(foreign_key="residents.id", index=True)
+    # None: filed by a system, not a resident (an Open311 client)
+    reporter_id: int | None = Field(default=None, foreign_key="residents.id", index=True)
     category: str = Field(max_length=32)
     department: str = Field(max_length=64, index=True)
     status: str = Field(default=ReportStatus.new, max_length=32, index=True)
@@ -128,11 +132,21 @@ class Report(SQLModel, table=True):
     assignee_telegram_id: int | None = _telegram_id(nullable=True)
     assignee_name: str | None = Field(default=None, max_length=128)
     duplicate_of: int | None = Field(default=None, foreign_key="reports.id")
-    created_at: datetime = _when(index=True)
+    created_at: datetime = _when()  # indexed by ix_reports_created_status
     updated_at: datetime = _when()
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
+    # where it came from: None for the bot, "open311/<key name>" for an API client
+    source: str | None = Field(default=None, max_length=96)
+    media_url: str | None = Field(default=None, max_length=1024)  # a photo's address (Open311)
+    # the city's own system (a department's Open311 endpoint): its request id or, until that is
+    # known, its token; its status as it last told us
+    external_id: str | None = Field(default=None, max_length=128, index=True)
+    external_token: str | None = Field(default=None, max_length=128)
+    external_status: str | None = Field(default=None, max_length=32)
+    nlu_category: str | None = Field(default=None, max_length=32)  # what the NLU read, if it did
+    nlu_confidence: float | None = None  # how sure it was (of the report and its category)
 
 
 class ReportDraft(SQLModel, table=True):
@@ -146,6 +160,7 @@ class ReportDraft(SQLModel, table=True):
     step: str = Field(default="category", max_length=32)
     category: str | None = Field(default=None, max_length=32)
     suggested_category: str | None = Field(default=None, max_length=32)
+    nlu_confidence: float | None = None  # how sure the NLU was of suggested_category
     description: str | None = Field(default=None, sa_column=Column(Text))
     latitude: float | None = None
     longitude: float | None = None
@@ -195,6 +210,7 @@ class EventKind(StrEnum):
     assigned = "assigned"  # an official took over a report without changing its status
     merged = "merged"  # another report was merged into this one as its duplicate
     feedback = "feedback"  # the reporter confirmed the fix (👍)
+    recategorised = "recategorised"  # staff changed the category (note: "old→new")
 
 
 class ReportEvent(SQLModel, table=True):
@@ -395,6 +411,20 @@ class ConversationState(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
+class ApiKey(SQLModel, table=True):
+    """A key of an Open311 client: only its SHA-256 is kept (a key is 256 random bits, so a
+    fast hash is enough); revoked keys stay, so the source of their reports keeps its name."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    per_minute: int = 600  # requests a minute the key may make
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+
+
 class Lease(SQLModel, table=True):
     """A named lease held by one worker until `expires_at` (renewed while it lives): the
     courier and the scheduler run only in the worker holding the "singletons" lease."""
@@ -509,3 +539,28 @@ class PollAnswer(SQLModel, table=True):
                                   sa_column=Column(JSON, nullable=False))
     update_id: int = Field(default=0, sa_type=BigInteger)
     updated_at: datetime = _when()
+
+
+class NluExampleStatus(StrEnum):
+    new = "new"
+    accepted = "accepted"
+    dropped = "dropped"
+
+
+class NluExample(SQLModel, table=True):
+    """A labelled example learnt from an official's correction (a report's category changed, a
+    message marked "not a report"), masked of personal data, waiting for `citybot nlu review`."""
+
+    __tablename__ = "nlu_examples"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    language: str = Field(max_length=8)
+    intent: str = Field(max_length=32)
+    category: str | None = Field(default=None, max_length=32)
+    source: str = Field(max_length=32)  # category_changed | not_a_report
+    report_id: int | None = Field(default=None, index=True)
+    status: str = Field(default=NluExampleStatus.new, max_length=16, index=True)
+    created_at: datetime = _when()
+    reviewed_at: datetime | None = _when(nullable=True)
+

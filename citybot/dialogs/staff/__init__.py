@@ -18,7 +18,7 @@ from citybot.dialogs.callbacks import (
     PollAction,
     StaffAction,
 )
-from citybot.dialogs.staff import actions, announce, commands, polls, relay
+from citybot.dialogs.staff import actions, announce, commands, polls, recategorise, relay
 from citybot.dialogs.staff import proposals as ideas
 from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
 from citybot.i18n import Texts
@@ -43,7 +43,8 @@ def build_router(staff_chat_id: int) -> Router:
     router.callback_query.middleware(StaffOnly())
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
-    router.include_routers(actions.build_router(), ideas.build_router(), commands.build_router(),
+    router.include_routers(recategorise.build_router(), actions.build_router(),
+                           ideas.build_router(), commands.build_router(),
                            announce.build_router(), polls.build_router(), relay.build_router(),
                            last)
     return router

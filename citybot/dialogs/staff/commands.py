@@ -157,7 +157,8 @@ async def on_report(message: Message, command: CommandObject, session: AsyncSess
         await message.answer(texts("staff-unknown-report", number=str(int(number))))
         return
     events = await history(session=session, report_id=report.id)
-    reporter = await session.get(Resident, report.reporter_id)
+    reporter = await session.get(Resident, report.reporter_id) \
+        if report.reporter_id is not None else None  # an Open311 client's report has none
     await message.answer(staff_history(report, events, reporter, texts, runtime))
 
 
