@@ -204,3 +204,14 @@ async def test_bad_input_gets_a_polite_answer_and_changes_nothing(emulator, city
     await asyncio.sleep(0.1)
     assert await count_rows(citybot.runtime, Proposal) == 0
     assert await count_rows(citybot.runtime, ProposalSupport) == 0
+
+
+async def test_an_idea_in_free_text_starts_a_proposal(emulator, citybot) -> None:
+    """The NLU's propose_idea intent, in English and Russian, opens /propose."""
+    for name, lang, text in (("Anna", "en", "I propose to put benches along the river embankment"),
+                             ("Борис", "ru", "Предлагаю поставить скамейки вдоль набережной")):
+        person = emulator.add_user(name, language_code=lang)
+        emulator.send_text(person, text)
+        asked = await emulator.wait_for_message(person)
+        title = texts_of(citybot, lang)("idea-ask-title", min=5, max=120).split("\n")[1]
+        assert title in asked["text"]  # "What is your idea? ..." in their language
