@@ -12,7 +12,7 @@ enforces 1 message/s per chat and 1000/s for paid broadcasts).
 
     TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         REDIS_URL=redis://127.0.0.1:6379/9 python bench/bench_polls.py
-    POLLS_BENCH_QUICK=1 … (1,000 residents, answers within 10 s)
+    POLLS_BENCH_QUICK=1 … (2,000 residents, answers within 10 s)
 
 Needs TEST_DATABASE_URL and REDIS_URL (skipped with a line saying so otherwise); runs on a fresh
 PostgreSQL database, dropped afterwards, and flushes the Redis database it is given.
@@ -206,7 +206,7 @@ def main() -> int:
     from sqlalchemy.engine import make_url
 
     quick = os.environ.get("POLLS_BENCH_QUICK", "") not in ("", "0")
-    count = int(os.environ.get("RESIDENTS", 1000 if quick else 10_000))
+    count = int(os.environ.get("RESIDENTS", 2000 if quick else 10_000))
     answer_seconds = float(os.environ.get("ANSWER_SECONDS", 10 if quick else 50))
     pg_base, redis_base = os.environ.get("TEST_DATABASE_URL"), os.environ.get("REDIS_URL")
     if not pg_base or not redis_base:
