@@ -31,6 +31,7 @@ from citybot.dialogs import (
     my_reports,
     poll_answers,
     proposals,
+    public_link,
     questions,
     report,
     settings,
@@ -99,7 +100,8 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
-        proposals, menu, settings, subscriptions, my_reports, followup, handoff, report,
+        public_link, proposals, menu, settings, subscriptions, my_reports, followup, handoff,
+        report,
         questions,
     )))
     residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (

@@ -333,6 +333,14 @@ class Proposals(_Model):
     topic_id: int | None = Field(default=None, gt=0)  # the "Proposals" topic (else created)
 
 
+class Web(_Model):
+    """The public site: its base map and where report photos are kept."""
+
+    tiles_url: Text | None = None  # {z}/{x}/{y} tile URL; none: the offline plan of the city
+    tiles_attribution: str = ""  # shown on the map, as the tile provider's terms ask
+    photos_dir: Path = Path("data/photos")  # re-encoded photos and thumbnails (from the cwd)
+
+
 # ---------------------------------------------------------------- the whole file
 
 
@@ -348,6 +356,7 @@ class CityConfig(_Model):
     digests: list[Digest] = []
     broadcast: BroadcastLimits = BroadcastLimits()
     proposals: Proposals = Proposals()
+    web: Web = Web()
 
     _departments: dict[str, Department] = PrivateAttr(default_factory=dict)
     _categories: dict[str, Category] = PrivateAttr(default_factory=dict)

@@ -98,3 +98,9 @@ class PollAction(CallbackData, prefix="po1"):
 
     action: str
     poll: int
+
+
+class FollowPublic(CallbackData, prefix="pf1"):
+    """Follow, under a report opened from the public site (t.me/<bot>?start=report_<n>)."""
+
+    report: int

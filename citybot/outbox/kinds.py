@@ -18,6 +18,7 @@ from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
 from citybot.outbox.forwarding import deliver_forward
 from citybot.outbox.ideas import deliver_poll_chart, deliver_proposal_card
+from citybot.outbox.photos import deliver_photos
 from citybot.outbox.residents import deliver_draft_reminder, deliver_reporter_question
 from citybot.outbox.staff import deliver_to_helpdesk, deliver_to_thread
 
@@ -46,4 +47,6 @@ KINDS: dict[str, Delivery] = {
     "poll_chart": deliver_poll_chart,  # a closed poll's results with the chart
     # to a department's own case-management system (Open311), queued with the card
     "open311_forward": deliver_forward,
+    # not a message: a new report's photos kept for the public site (services.reports)
+    "store_photos": deliver_photos,
 }

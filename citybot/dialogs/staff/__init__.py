@@ -18,7 +18,15 @@ from citybot.dialogs.callbacks import (
     PollAction,
     StaffAction,
 )
-from citybot.dialogs.staff import actions, announce, commands, polls, recategorise, relay
+from citybot.dialogs.staff import (
+    actions,
+    announce,
+    commands,
+    polls,
+    publishing,
+    recategorise,
+    relay,
+)
 from citybot.dialogs.staff import proposals as ideas
 from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
 from citybot.i18n import Texts
@@ -26,7 +34,7 @@ from citybot.runtime import Runtime
 
 __all__ = ["build_guard_router", "build_membership_router", "build_router"]
 
-STAFF_COMMANDS = ("queue", "stats", "announce", "poll")
+STAFF_COMMANDS = ("queue", "stats", "announce", "hide", "publish", "poll")
 
 
 async def on_unknown_button(query: CallbackQuery, texts: Texts) -> None:
@@ -43,10 +51,10 @@ def build_router(staff_chat_id: int) -> Router:
     router.callback_query.middleware(StaffOnly())
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
-    router.include_routers(recategorise.build_router(), actions.build_router(),
-                           ideas.build_router(), commands.build_router(),
-                           announce.build_router(), polls.build_router(), relay.build_router(),
-                           last)
+    router.include_routers(publishing.build_router(), recategorise.build_router(),
+                           actions.build_router(), ideas.build_router(),
+                           commands.build_router(), announce.build_router(),
+                           polls.build_router(), relay.build_router(), last)
     return router
 
 

@@ -15,7 +15,7 @@ from alembic import op
 import citybot.storage.models
 
 revision: str = '0010'
-down_revision: str | None = '0005'  # after main's 0005 (open311); written on 0004
+down_revision: str | None = '0006'  # after main's 0006 (public site); written on 0004
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
