@@ -31,6 +31,7 @@ MAINTENANCE = {  # job function of citybot.jobs -> how often
     "remind_overdue_reports": timedelta(minutes=5),
     "resume_broadcasts": timedelta(minutes=1),
     "close_quiet_conversations": timedelta(minutes=1),
+    "close_proposals_and_polls": timedelta(minutes=1),
     "pull_open311_statuses": timedelta(minutes=5),
 }
 
