@@ -6,6 +6,7 @@ import gc
 import logging
 from typing import TYPE_CHECKING
 
+import orjson
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -45,9 +46,16 @@ if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (
 log = logging.getLogger("citybot.bot")
 
 
+def json_dumps(value: object) -> str:
+    """orjson for every Bot API call's JSON (keyboards, entities) and every answer read."""
+    return orjson.dumps(value).decode()
+
+
 def build_bot(token: str, api_url: str, *, metrics: Metrics | None = None) -> Bot:
-    """`metrics` (webhook mode) counts the Bot API's 429s."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    """`metrics` (webhook mode) counts the Bot API's 429s. JSON goes through orjson, the
+    webhook's request body too (webhook.py reads it with the session's `json_loads`)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
+                             json_loads=orjson.loads, json_dumps=json_dumps)
     pipeline.install(bot_session=session, metrics=metrics)  # around every Bot API call
     return Bot(
         token,
