@@ -69,7 +69,8 @@ class DatabaseMiddleware(BaseMiddleware):
                 result = await handler(event, data)
             finally:
                 current_session.reset(token)
-            await session.commit()
+            if session.in_transaction():  # else committed already, before the bot spoke
+                await session.commit()
             if session.info.pop("outbox_touched", False):
                 runtime.wake_courier()  # what the handler queued in the outbox goes out now
         return result
