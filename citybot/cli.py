@@ -133,12 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["check"])
     config.set_defaults(func=cmd_config_check)
 
+    from citybot import export_cli
     from citybot.bot import broadcast_cli
     from citybot.bot import nlu_cli as nlu_feedback_cli
     from citybot.nlu import cli as nlu_cli
 
     nlu_feedback_cli.register(nlu_cli.register(sub))
     broadcast_cli.register(sub)
+    from citybot.web.open311 import cli as apikey_cli
+
+    apikey_cli.register(sub)
+    export_cli.register(sub)
     return parser
 
 

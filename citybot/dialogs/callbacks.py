@@ -74,3 +74,9 @@ class AnnounceAction(CallbackData, prefix="an1"):
     action: str
     broadcast: int
     value: str = ""
+
+
+class FollowPublic(CallbackData, prefix="pf1"):
+    """Follow, under a report opened from the public site (t.me/<bot>?start=report_<n>)."""
+
+    report: int

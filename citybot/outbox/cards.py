@@ -71,14 +71,36 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
         texts("card-filed", when=local_time(report.created_at, timezone, texts.lang)),
         due + (" " + texts("card-overdue") if open_and_late else ""),
         texts("card-photos", count=photos),
+        *origin_lines(report, texts, runtime),
         status,
     ]
     if last_event is not None and last_event.kind != EventKind.created:
         lines.append(texts("card-last", what=Html(last_action(last_event, texts, runtime)),
                            when=local_time(last_event.created_at, timezone, texts.lang)))
+    if report.hidden:
+        lines.append(texts("card-hidden"))
     if hashtag:
         lines.append(texts("card-hashtag", tag=config.department(report.department).hashtag))
     return "\n".join(lines)
+
+
+def origin_lines(report: Report, texts: Texts, runtime: Runtime) -> list[str]:
+    """Where a report came from (an Open311 client), its photo's address, and its id in the
+    department's own system when it has one."""
+    lines = []
+    if report.source:
+        lines.append(texts("open311-card-source", source=report.source))
+    if report.media_url:
+        lines.append(texts("open311-card-media", url=Html(escape(report.media_url))))
+    system = runtime.config.department(report.department).open311 \
+        if report.department in {d.id for d in runtime.config.departments} else None
+    if report.external_id or report.external_token:
+        name = system.name if system else "Open311"
+        lines.append(texts("open311-card-external", system=name,
+                           id=report.external_id or report.external_token))
+    elif system is not None:
+        lines.append(texts("open311-card-external-waiting", system=system.name))
+    return lines
 
 
 def nlu_line(report: Report, texts: Texts, runtime: Runtime) -> list[str]:
@@ -132,9 +154,12 @@ def card_keyboard(report: Report, texts: Texts) -> InlineKeyboardMarkup | None:
         return None
     # built directly, two a row: aiogram's InlineKeyboardBuilder deep-copies its rows at every
     # button added, which costs more than the rest of drawing the card
+    actions = [(key, action) for key, action in CARD_BUTTONS
+               if not (action == "progress" and report.status == ReportStatus.in_progress)]
+    public_action = "publish" if report.hidden else "hide"  # the public site (/hide, /publish)
+    actions.append((f"button-{public_action}", public_action))
     buttons = [InlineKeyboardButton(text=texts(key), callback_data=StaffAction(
-        action=action, report=report.id).pack()) for key, action in CARD_BUTTONS
-        if not (action == "progress" and report.status == ReportStatus.in_progress)]
+        action=action, report=report.id).pack()) for key, action in actions]
     return InlineKeyboardMarkup(inline_keyboard=[buttons[i:i + 2]
                                                  for i in range(0, len(buttons), 2)])
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from citybot.outbox.bulletins import deliver_staff_digest, deliver_summary
 from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
+from citybot.outbox.forwarding import deliver_forward
+from citybot.outbox.photos import deliver_photos
 from citybot.outbox.residents import deliver_draft_reminder, deliver_reporter_question
 from citybot.outbox.staff import deliver_to_helpdesk, deliver_to_thread
 
@@ -36,4 +38,8 @@ KINDS: dict[str, Delivery] = {
     "helpdesk": deliver_to_helpdesk,  # the helpdesk topic: a conversation's header or message
     "staff_digest": deliver_staff_digest,  # a department's digest in its queue topic
     "broadcast_summary": deliver_summary,  # how a digest run or announcement went
+    # to a department's own case-management system (Open311), queued with the card
+    "open311_forward": deliver_forward,
+    # not a message: a new report's photos kept for the public site (services.reports)
+    "store_photos": deliver_photos,
 }

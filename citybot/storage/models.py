@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -107,10 +107,14 @@ class Report(SQLModel, table=True):
         Index("ix_reports_category_status", "category", "status"),
         # duplicate lookup: same category, neighbouring grid cells (see citybot.services.nearby)
         Index("ix_reports_nearby", "category", "geocell", "status"),
+        # Open311 GET requests: a date window, newest first, status and updated_at read from
+        # the index alone (what changed since an answer was rendered)
+        Index("ix_reports_created_status", "created_at", "status", "updated_at", "hidden"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    reporter_id: int = Field(foreign_key="residents.id", index=True)
+    # None: filed by a system, not a resident (an Open311 client)
+    reporter_id: int | None = Field(default=None, foreign_key="residents.id", index=True)
     category: str = Field(max_length=32)
     department: str = Field(max_length=64, index=True)
     status: str = Field(default=ReportStatus.new, max_length=32, index=True)
@@ -128,13 +132,24 @@ class Report(SQLModel, table=True):
     assignee_telegram_id: int | None = _telegram_id(nullable=True)
     assignee_name: str | None = Field(default=None, max_length=128)
     duplicate_of: int | None = Field(default=None, foreign_key="reports.id")
-    created_at: datetime = _when(index=True)
-    updated_at: datetime = _when()
+    created_at: datetime = _when()  # indexed by ix_reports_created_status
+    updated_at: datetime = _when(index=True)  # what changed since: the public map's cache
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
+    # where it came from: None for the bot, "open311/<key name>" for an API client
+    source: str | None = Field(default=None, max_length=96)
+    media_url: str | None = Field(default=None, max_length=1024)  # a photo's address (Open311)
+    # the city's own system (a department's Open311 endpoint): its request id or, until that is
+    # known, its token; its status as it last told us
+    external_id: str | None = Field(default=None, max_length=128, index=True)
+    external_token: str | None = Field(default=None, max_length=128)
+    external_status: str | None = Field(default=None, max_length=32)
     nlu_category: str | None = Field(default=None, max_length=32)  # what the NLU read, if it did
     nlu_confidence: float | None = None  # how sure it was (of the report and its category)
+    # the public site (citybot.services.public): hidden by an official, or its text replaced
+    hidden: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    public_text: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ReportDraft(SQLModel, table=True):
@@ -186,6 +201,7 @@ class ReportPhoto(SQLModel, table=True):
     file_id: str = Field(max_length=256)
     file_unique_id: str | None = Field(default=None, max_length=128)
     position: int = 0
+    stored_at: datetime | None = _when(nullable=True)  # downloaded, re-encoded, on disk
 
 
 class EventKind(StrEnum):
@@ -199,6 +215,8 @@ class EventKind(StrEnum):
     merged = "merged"  # another report was merged into this one as its duplicate
     feedback = "feedback"  # the reporter confirmed the fix (👍)
     recategorised = "recategorised"  # staff changed the category (note: "old→new")
+    hidden = "hidden"  # an official hid the report from the public site
+    published = "published"  # shown again (note: its new public text, when replaced)
 
 
 class ReportEvent(SQLModel, table=True):
@@ -396,6 +414,20 @@ class ConversationState(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=255)
     data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _when()
+
+
+class ApiKey(SQLModel, table=True):
+    """A key of an Open311 client: only its SHA-256 is kept (a key is 256 random bits, so a
+    fast hash is enough); revoked keys stay, so the source of their reports keeps its name."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    per_minute: int = 600  # requests a minute the key may make
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
 
 
 class Lease(SQLModel, table=True):

@@ -121,6 +121,9 @@ def event_line(event: ReportEvent, report: Report, reporter: Resident | None, te
         what = f"💬 {resident}{note}{photo}"
     elif event.kind == EventKind.feedback:
         what = f"👍 {texts('history-confirmed')}"
+    elif event.kind in (EventKind.hidden, EventKind.published):  # the public site
+        what = f"{'🙈' if event.kind == EventKind.hidden else '👁'} " \
+               f"{texts(f'site-history-{event.kind}')} · {staff}{note}"
     else:
         what = f"📝 {staff}{note}"
     return f"{when} — {what}"
@@ -157,7 +160,8 @@ async def on_report(message: Message, command: CommandObject, session: AsyncSess
         await message.answer(texts("staff-unknown-report", number=str(int(number))))
         return
     events = await history(session=session, report_id=report.id)
-    reporter = await session.get(Resident, report.reporter_id)
+    reporter = await session.get(Resident, report.reporter_id) \
+        if report.reporter_id is not None else None  # an Open311 client's report has none
     await message.answer(staff_history(report, events, reporter, texts, runtime))
 
 

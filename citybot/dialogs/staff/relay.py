@@ -57,6 +57,10 @@ async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, runt
     else:
         report = thread.report
         resident_id = thread.resident_id or report.reporter_id
+        if resident_id is None:  # filed by a city system over Open311: no one to write to
+            await message.reply(texts("open311-staff-no-resident", number=str(report.id),
+                                      source=report.source or "open311"))
+            return
         resident = await session.get(Resident, resident_id)
         if resident.blocked_bot:
             await message.reply(texts("staff-resident-blocked", number=str(report.id)))
