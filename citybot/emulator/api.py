@@ -13,14 +13,14 @@ from typing import Any
 
 from .formatting import ParseError, parse_text, utf16_len
 from .limits import ApiError
-from .world import META_KEYS, Chat, FileRecord, User, World, api_view
+from .telegram import META_KEYS, Chat, FileRecord, Telegram, User, api_view
 
 __all__ = ["SEND_METHODS", "BotApi", "Params"]
 
 SEND_METHODS = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendVoice", "sendAudio",
     "sendAnimation", "sendSticker", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
-    "copyMessage", "forwardMessage"})
+    "copyMessage", "forwardMessage", "sendPoll"})
 CHAT_ACTIONS = frozenset({"typing", "upload_photo", "record_video", "upload_video", "record_voice",
                           "upload_voice", "upload_document", "choose_sticker", "find_location",
                           "record_video_note", "upload_video_note"})
@@ -90,9 +90,10 @@ def _now() -> int:
 
 
 class BotApi:
-    """Bot API methods over a World. `table`: lower-cased method name -> (name, handler)."""
+    """Bot API methods over the emulated Telegram (telegram.py). `table`: lower-cased method
+    name -> (name, handler)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: Telegram) -> None:
         self.w = world
         self.table: dict[str, tuple[str, Callable[[Params], Any]]] = {}
         for name in dir(type(self)):
@@ -334,6 +335,46 @@ class BotApi:
             content["link_preview_options"] = preview
         return self._send(chat, p, content)
 
+    def sendPoll(self, p: Params) -> dict:
+        """A native poll: 2-10 options (strings or InputPollOption objects), a question of up to
+        300 characters; the poll's id is what poll_answer updates carry."""
+        chat = self._target(p)
+        question = p.text("question") or ""
+        if not 1 <= len(question) <= 300:
+            raise ApiError.bad_request("POLL_QUESTION_INVALID")
+        options = p.obj("options")
+        if not isinstance(options, list) or not 2 <= len(options) <= 10:
+            raise ApiError.bad_request("POLL_OPTIONS_INVALID")
+        texts = [o.get("text") if isinstance(o, dict) else o for o in options]
+        if not all(isinstance(t, str) and 1 <= len(t) <= 100 for t in texts):
+            raise ApiError.bad_request("POLL_OPTION_INVALID")
+        if chat.type == "channel" and p.has("is_anonymous") and not p.flag("is_anonymous"):
+            raise ApiError.bad_request("POLL_ANONYMOUS_REQUIRED")
+        poll = {"id": str(5_000_000_000_000_000_000 + next(self.w._serial)),
+                "question": question, "total_voter_count": 0, "is_closed": False,
+                "options": [{"persistent_id": str(i), "text": t, "voter_count": 0}
+                            for i, t in enumerate(texts)],
+                "allows_revoting": True, "members_only": False,
+                "is_anonymous": p.flag("is_anonymous") if p.has("is_anonymous") else True,
+                "type": p.text("type") or "regular",
+                "allows_multiple_answers": p.flag("allows_multiple_answers")}
+        sent = self._send(chat, p, {"poll": poll})
+        self.w.polls[poll["id"]] = (chat.id, sent["message_id"])
+        return sent
+
+    def stopPoll(self, p: Params) -> dict:
+        chat, msg = self._bot_message(p)
+        if "poll" not in msg:
+            raise ApiError.bad_request("message with poll to stop not found")
+        if msg["poll"]["is_closed"]:
+            raise ApiError.bad_request("poll has already been closed")
+        poll = {**msg["poll"], "is_closed": True}
+        changes: dict[str, Any] = {"poll": poll}
+        if p.has("reply_markup"):
+            changes["reply_markup"] = self._markup(p, inline_only=True)
+        self._edit(chat, msg, changes)
+        return poll
+
     def sendMediaGroup(self, p: Params) -> list[dict]:
         chat = self._target(p)
         media = p.obj("media")
@@ -440,13 +481,12 @@ class BotApi:
 
     def answerCallbackQuery(self, p: Params) -> bool:
         query_id = p.text("callback_query_id") or ""
-        if self.w.pending_callbacks.pop(query_id, None) is None:
+        if query_id not in self.w.pending_callbacks:
             raise ApiError.bad_request("query is too old and response timeout expired or query "
                                        "ID is invalid")
-        self.w.answered_callbacks[query_id] = {
+        self.w.answer_callback(query_id, {
             "text": p.text("text"), "show_alert": p.flag("show_alert"), "url": p.text("url"),
-            "cache_time": p.integer("cache_time", 0)}
-        self.w.callbacks_signal.notify()
+            "cache_time": p.integer("cache_time", 0)})
         return True
 
     def sendChatAction(self, p: Params) -> bool:
