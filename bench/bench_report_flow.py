@@ -106,13 +106,35 @@ async def bot_process(emulator: TelegramEmulator, command: list[str], **env: str
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     try:
         await emulator.wait_for_call("getUpdates", timeout=60)
-        before = cpu_seconds(process.pid)
-        yield lambda: cpu_seconds(process.pid) - before
+        yield Usage(process.pid)
     finally:
         process.terminate()
         _, stderr = await process.communicate()
         if process.returncode not in (0, -15):
             print(stderr.decode()[-2000:])
+
+
+class Usage:
+    """What the bot process has used since it was ready: `usage()` is its CPU seconds,
+    `usage.peak_mb()` its peak resident memory so far."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.before = cpu_seconds(pid)
+
+    def __call__(self) -> float:
+        return cpu_seconds(self.pid) - self.before
+
+    def peak_mb(self) -> float:
+        return peak_memory_mb(self.pid)
+
+
+def peak_memory_mb(pid: int) -> float:
+    """The peak resident set size of a process (Linux /proc: VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -122,19 +144,20 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def measure(command: list[str], one, residents: int, rate: float | None = None,
-                  **env: str) -> tuple[float, list[float], float]:
+                  **env: str) -> tuple[float, list[float], float, float]:
     """One bot in its own process against a fresh emulator (with the staff group) and, when it
-    keeps one, a fresh SQLite database: throughput, latencies, CPU per update."""
+    keeps one, a fresh SQLite database: throughput, latencies, CPU per update, peak memory."""
     config = load_config(ROOT / "config.yml")
     with tempfile.TemporaryDirectory() as folder:
         async with TelegramEmulator() as emulator:
             emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
             env = {"STAFF_CHAT_ID": str(config.staff.chat_id), **env}
             env = {k: v.format(folder=folder) for k, v in env.items()}
-            async with bot_process(emulator, command, **env) as cpu:
+            async with bot_process(emulator, command, **env) as usage:
                 throughput, samples = await crowd(emulator, residents, one, rate)
-                cpu_ms = cpu() * 1000 / len(samples)
-    return throughput, samples, cpu_ms
+                cpu_ms = usage() * 1000 / len(samples)
+                peak_mb = usage.peak_mb()
+    return throughput, samples, cpu_ms, peak_mb
 
 
 async def run(residents: int, rounds: int) -> dict[str, float]:
@@ -154,12 +177,17 @@ async def run(residents: int, rounds: int) -> dict[str, float]:
     for _ in range(rounds):
         one_round: dict[str, float] = {}
         for name, (command, one, rate, env) in runs.items():
-            throughput, samples, cpu_ms = await measure(command, one, residents, rate, **env)
+            throughput, samples, cpu_ms, peak_mb = await measure(command, one, residents, rate,
+                                                                 **env)
             one_round.update({f"{name}_rate": throughput, f"{name}_cpu_ms": cpu_ms,
+                              f"{name}_peak_mb": peak_mb,
                               f"{name}_p50": statistics.median(samples),
                               f"{name}_p99": percentile(samples, 0.99)})
         for name in ("mimic", "claim", "burst"):
             one_round[f"{name}_ratio"] = one_round[f"{name}_rate"] / one_round["echo_rate"]
+        for name in ("mimic", "claim", "burst", "offered"):
+            one_round[f"{name}_cpu_x"] = one_round[f"{name}_cpu_ms"] / one_round["echo_cpu_ms"]
+            one_round[f"{name}_mem_x"] = one_round[f"{name}_peak_mb"] / one_round["echo_peak_mb"]
         one_round["burst_of_mimic"] = one_round["burst_rate"] / one_round["mimic_rate"]
         for key, value in one_round.items():
             seen.setdefault(key, []).append(value)
@@ -174,13 +202,16 @@ def main() -> int:
     rounds = int(os.environ.get("ROUNDS", "3"))
     f = asyncio.run(run(residents, rounds))
 
-    def line(label: str, name: str, extra: str = "") -> None:
-        print(f"{label:31} {f[name + '_rate']:7.1f} updates/s  p50 {f[name + '_p50']:7.1f} ms  "
-              f"p99 {f[name + '_p99']:7.1f} ms  bot CPU {f[name + '_cpu_ms']:5.2f} ms/update"
-              f"{extra}")
-
     def ratio(name: str) -> str:
         return (f"{f[name]:.2f} ({f[name + '_min']:.2f}-{f[name + '_max']:.2f})")
+
+    def line(label: str, name: str, extra: str = "") -> None:
+        versus = "" if name == "echo" else (
+            f" ({ratio(name + '_cpu_x')}x echo)")
+        memory = "" if name == "echo" else f" ({ratio(name + '_mem_x')}x echo)"
+        print(f"{label:31} {f[name + '_rate']:7.1f} updates/s  p50 {f[name + '_p50']:7.1f} ms  "
+              f"p99 {f[name + '_p99']:7.1f} ms  bot CPU {f[name + '_cpu_ms']:5.2f} ms/update"
+              f"{versus}  peak {f[name + '_peak_mb']:5.0f} MB{memory}{extra}")
 
     print(f"{residents} residents x {STEPS_PER_RESIDENT} updates; each bot in its own process; "
           f"medians of {rounds} rounds (range in brackets)")

@@ -17,6 +17,8 @@ import asyncio
 import itertools
 import os
 
+import orjson
+import uvloop
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -57,7 +59,11 @@ async def claim_every_update(dp: Dispatcher, bot: Bot, database_url: str) -> Non
 
 
 async def main() -> None:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"]))
+    # what CityBot adopted (citybot/bot/app.py: build_bot, cli.py: run_async), the mimic too:
+    # orjson for the session's JSON, uvloop as the event loop
+    session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"]),
+                             json_loads=orjson.loads,
+                             json_dumps=lambda value: orjson.dumps(value).decode())
     bot = Bot(os.environ["BOT_TOKEN"], session=session)
     staff_chat = int(os.environ["STAFF_CHAT_ID"])
     numbers = itertools.count(1)
@@ -105,4 +111,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main())

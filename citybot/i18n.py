@@ -40,6 +40,10 @@ def _escape(value: object) -> object:
     return value
 
 
+_CACHEABLE = frozenset({str, Html, int, float})
+_FORMATTED_KEPT = 4096
+
+
 class Texts:
     """The wording of one language: `texts("menu-report")`, `texts("report-created", number=7)`."""
 
@@ -47,12 +51,26 @@ class Texts:
         self.lang = lang
         self._l10n = localization
         self._plain: dict[str, str] = {}  # messages without arguments, formatted once
+        # messages with simple arguments (a step's "up to 5 photos"), formatted once per values
+        self._formatted: dict[tuple, str] = {}
 
     def __call__(self, key: str, **args: object) -> str:
         if not args:
             if key not in self._plain:
                 self._plain[key] = self._l10n.format_value(key)
             return self._plain[key]
+        if not all(type(value) in _CACHEABLE for value in args.values()):
+            return self._format(key, args)
+        # the type is part of the key: Html("<b>") equals "<b>" but is not escaped
+        cache_key = (key, *((name, type(value), value) for name, value in args.items()))
+        text = self._formatted.get(cache_key)
+        if text is None:
+            if len(self._formatted) >= _FORMATTED_KEPT:
+                self._formatted.clear()  # a crude bound: unique texts (descriptions) pass by
+            text = self._formatted[cache_key] = self._format(key, args)
+        return text
+
+    def _format(self, key: str, args: dict[str, object]) -> str:
         escaped = {name: _escape(value) for name, value in args.items()}
         return self._l10n.format_value(key, escaped)
 

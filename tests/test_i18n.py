@@ -66,3 +66,16 @@ def test_numbers_are_not_grouped_but_plurals_still_work() -> None:
         assert "#12345" in texts("report-already-sent", number=12345)
     assert Translator()("ru")("age-days", n=2) == "2 дня назад"
     assert Translator()("ru")("age-days", n=5) == "5 дней назад"
+
+
+def test_formatted_messages_are_kept_apart_by_the_type_of_their_arguments() -> None:
+    """Texts keeps a message formatted with simple arguments; a plain string and the same
+    characters marked safe are two different messages (escaped, and not)."""
+    texts = Translator()("en")
+    escaped = texts("start-greeting", name="<i>x</i>", city="X")
+    safe = texts("start-greeting", name=Html("<i>x</i>"), city="X")
+    assert "&lt;i&gt;x&lt;/i&gt;" in escaped and "<i>x</i>" not in escaped
+    assert "<i>x</i>" in safe
+    assert texts("start-greeting", name="<i>x</i>", city="X") == escaped  # from the cache
+    assert texts("start-greeting", name=Html("<i>x</i>"), city="X") == safe
+    assert texts("start-greeting", name="Anna", city="X") != escaped

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -49,9 +51,30 @@ if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (
 log = logging.getLogger("citybot.bot")
 
 
+def json_loads(data: str | bytes) -> Any:
+    """orjson for every update and Bot API answer read, the webhook's body too. Telegram can
+    send a lone UTF-16 surrogate (a half of an emoji cut off), which orjson refuses and the
+    standard library reads: one such update must not stop a batch of getUpdates forever."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
+def json_dumps(value: object) -> str:
+    """orjson for every Bot API call's JSON (keyboards, entities); the standard library for
+    what orjson refuses (that lone surrogate, echoed back in an answer)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def build_bot(token: str, api_url: str, *, metrics: Metrics | None = None) -> Bot:
-    """`metrics` (webhook mode) counts the Bot API's 429s."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    """`metrics` (webhook mode) counts the Bot API's 429s. JSON goes through orjson, the
+    webhook's request body too (webhook.py reads it with the session's `json_loads`)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
+                             json_loads=json_loads, json_dumps=json_dumps)
     pipeline.install(bot_session=session, metrics=metrics)  # around every Bot API call
     return Bot(
         token,

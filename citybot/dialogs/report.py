@@ -40,7 +40,7 @@ class DraftMiddleware(BaseMiddleware):
     ) -> Any:
         resident: Resident | None = data.get("resident")
         state: str | None = data.get("raw_state")
-        if resident is not None and "draft" not in data:  # RestoreLostStep may have read it
+        if resident is not None and "draft" not in data:  # PeopleMiddleware read it already
             data["draft"] = await reports.get_draft(session=data["session"],
                                                     resident_id=resident.id)
         if state and state.startswith("ReportFlow:") and data.get("draft") is None:

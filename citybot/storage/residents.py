@@ -10,7 +10,7 @@ from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.storage.models import Resident, utcnow
+from citybot.storage.models import ReportDraft, Resident, utcnow
 
 SEEN_RESOLUTION = timedelta(minutes=10)
 
@@ -26,16 +26,45 @@ async def get_resident(*, session: AsyncSession, telegram_id: int) -> Resident |
     return (await session.exec(_by_telegram_id(), params={"telegram_id": telegram_id})).first()
 
 
+@cache
+def _with_draft() -> Any:
+    """The resident and their report draft (at most one, `resident_id` is unique) in one
+    statement, built once: a resident's every update reads the one, most read the other."""
+    return (select(Resident, ReportDraft)
+            .outerjoin(ReportDraft, ReportDraft.resident_id == Resident.id)
+            .where(Resident.telegram_id == bindparam("telegram_id")))
+
+
 async def get_or_create_resident(
     *, session: AsyncSession, telegram_id: int, first_name: str, language: str
 ) -> Resident:
     """The resident behind a Telegram user; the first visit records their language."""
     resident = await get_resident(session=session, telegram_id=telegram_id)
     if resident is None:
-        resident = Resident(telegram_id=telegram_id, first_name=first_name[:128], language=language)
-        session.add(resident)
-        await session.flush()
-        return resident
+        return await _create(session, telegram_id, first_name, language)
+    return _seen(resident, first_name, language)
+
+
+async def resident_with_draft(
+    *, session: AsyncSession, telegram_id: int, first_name: str, language: str
+) -> tuple[Resident, ReportDraft | None]:
+    """get_or_create_resident, and the resident's report draft read in the same statement."""
+    row = (await session.exec(_with_draft(), params={"telegram_id": telegram_id})).first()
+    if row is None:
+        return await _create(session, telegram_id, first_name, language), None
+    resident, draft = row
+    return _seen(resident, first_name, language), draft
+
+
+async def _create(session: AsyncSession, telegram_id: int, first_name: str,
+                  language: str) -> Resident:
+    resident = Resident(telegram_id=telegram_id, first_name=first_name[:128], language=language)
+    session.add(resident)
+    await session.flush()
+    return resident
+
+
+def _seen(resident: Resident, first_name: str, language: str) -> Resident:
     # written only when something changed: most updates then read the resident, never write
     now = utcnow()
     if now - resident.last_seen_at > SEEN_RESOLUTION:

@@ -129,3 +129,22 @@ async def test_a_flood_is_told_to_slow_down_once(emulator, citybot) -> None:
     ivan = emulator.add_user("Иван", language_code="ru")  # others are not affected
     emulator.send_text(ivan, "/help")
     assert "Что я умею" in (await emulator.wait_for_message(ivan))["text"]
+
+
+
+def test_a_lone_surrogate_is_read_and_written() -> None:
+    """Half of an emoji (a lone UTF-16 surrogate, as Telegram sends when a client cut one off)
+    is not valid for orjson: the bot's session falls back to the standard library for it,
+    rather than failing a whole batch of getUpdates again and again. (The emulator cannot
+    send one, so this is a unit test of the session's JSON.)"""
+    from aiogram.types import Update
+
+    from citybot.bot.app import json_dumps, json_loads
+
+    body = ('{"ok": true, "result": [{"update_id": 7, "message": {"message_id": 1, "date": 0,'
+            ' "chat": {"id": 5, "type": "private"}, "text": "pothole \\ud83d here"}}]}')
+    update = Update.model_validate(json_loads(body)["result"][0])
+    assert update.message.text == "pothole \ud83d here"
+    assert json_loads(json_dumps({"text": update.message.text})) == {"text": update.message.text}
+    assert json_loads(b'{"emoji": "\\ud83d\\ude00"}') == {"emoji": "\U0001F600"}
+    assert json_dumps({"a": [1, "\u00e9"]}) == '{"a":[1,"\u00e9"]}'  # orjson's compact UTF-8

@@ -117,8 +117,10 @@ class RestoreLostStep(BaseMiddleware):
         since_ts = await self.storage.remembers_since()
         if time.time() - since_ts > self.draft_ttl.total_seconds():
             return  # every draft alive now was touched after Redis's memory began
-        draft = await reports.get_draft(session=data["session"], resident_id=resident.id)
-        data["draft"] = draft  # read once: the report's dialog takes it from here
+        if "draft" not in data:  # PeopleMiddleware read it with the resident
+            data["draft"] = await reports.get_draft(session=data["session"],
+                                                    resident_id=resident.id)
+        draft = data["draft"]  # read once: the report's dialog takes it from here
         if draft is None:
             return
         since = datetime.fromtimestamp(since_ts, UTC)

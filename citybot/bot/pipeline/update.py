@@ -12,7 +12,7 @@ from citybot.bot.pipeline.scope import Handler, UpdateScope, current_session, cu
 from citybot.dialogs.staff.access import is_staff
 from citybot.i18n import pick_language
 from citybot.runtime import Runtime
-from citybot.storage.residents import get_or_create_resident
+from citybot.storage.residents import resident_with_draft
 from citybot.storage.updates import claim_update
 
 
@@ -69,14 +69,16 @@ class DatabaseMiddleware(BaseMiddleware):
                 result = await handler(event, data)
             finally:
                 current_session.reset(token)
-            await session.commit()
+            if session.in_transaction():  # else committed already, before the bot spoke
+                await session.commit()
             if session.info.pop("outbox_touched", False):
                 runtime.wake_courier()  # what the handler queued in the outbox goes out now
         return result
 
 
 class PeopleMiddleware(BaseMiddleware):
-    """Resolves the resident (private chats) and the wording in their language."""
+    """Resolves the resident (private chats) and the wording in their language. The resident's
+    report draft comes in the same statement (`data["draft"]`, for the report's dialog)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         runtime: Runtime = data["runtime"]
@@ -85,7 +87,7 @@ class PeopleMiddleware(BaseMiddleware):
         default = runtime.config.city.default_language
         language = pick_language(user.language_code if user else None, default)
         if user is not None and chat is not None and chat.type == "private" and not user.is_bot:
-            resident = await get_or_create_resident(
+            resident, data["draft"] = await resident_with_draft(
                 session=data["session"],
                 telegram_id=user.id,
                 first_name=user.first_name,
