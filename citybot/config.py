@@ -376,6 +376,17 @@ class BroadcastLimits(_Model):
         return self.paid_per_second if self.paid else self.per_second
 
 
+class Privacy(_Model):
+    """The privacy notice (/privacy) and how long personal data is kept (the retention job)."""
+
+    controller: LocalizedText  # who is responsible for residents' data: the city's office
+    contact: Text  # where residents write about their data (an e-mail, an address)
+    relayed_messages_days: int = Field(default=180, gt=0)  # after the report is closed
+    processed_updates_days: int = Field(default=2, gt=0)  # update ids kept against re-delivery
+    inactive_resident_days: int = Field(default=1095, gt=0)  # then the resident is erased
+    inactive_notice_days: int = Field(default=30, gt=0)  # the warning, this long before
+
+
 # ---------------------------------------------------------------- the whole file
 
 
@@ -390,6 +401,9 @@ class CityConfig(_Model):
     knowledge: Knowledge
     digests: list[Digest] = []
     broadcast: BroadcastLimits = BroadcastLimits()
+    privacy: Privacy = Privacy(controller=LocalizedText(en="The city administration",
+                                                        ru="Администрация города"),
+                               contact="the city administration")
 
     _departments: dict[str, Department] = PrivateAttr(default_factory=dict)
     _categories: dict[str, Category] = PrivateAttr(default_factory=dict)

@@ -97,6 +97,8 @@ class Resident(SQLModel, table=True):
     conversation_until: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     last_seen_at: datetime = _when()
+    # the retention notice ("inactive: your data goes in a month") was queued then
+    retention_notice_at: datetime | None = _when(nullable=True)
 
 
 class Report(SQLModel, table=True):
@@ -110,7 +112,9 @@ class Report(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    reporter_id: int = Field(foreign_key="residents.id", index=True)
+    # None once the reporter erased their data (/forget): the report stays, unlinked
+    reporter_id: int | None = Field(default=None, foreign_key="residents.id", index=True,
+                                    nullable=True)
     category: str = Field(max_length=32)
     department: str = Field(max_length=64, index=True)
     status: str = Field(default=ReportStatus.new, max_length=32, index=True)
@@ -404,3 +408,18 @@ class Lease(SQLModel, table=True):
     holder: str = Field(max_length=128)
     expires_at: datetime = _when()
     acquired_at: datetime = _when()
+
+
+class AuditRecord(SQLModel, table=True):
+    """An official's action that read or changed a report (citybot audit): who, what, when.
+    It holds no resident data: the official's Telegram id, the report's number, an action."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_official", "official_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when()
+    official_id: int | None = _telegram_id(nullable=True)  # None: an anonymous administrator
+    action: str = Field(max_length=32)  # report_viewed, take, resolve, reply, export, ...
+    report_id: int | None = Field(default=None, index=True)  # None: many reports (an export)
+    detail: str | None = Field(default=None, max_length=128)  # e.g. "new→acknowledged"
