@@ -39,6 +39,7 @@ from citybot.dialogs import (
     handoff,
     menu,
     my_reports,
+    privacy,
     questions,
     report,
     settings,
@@ -96,7 +97,8 @@ def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Cour
 
     limits = runtime.config.broadcast
     return Courier(bot, runtime,
-                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES},
+                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES,
+                               privacy.DATA_COPY: privacy.deliver_data_copy},
                    worker=worker, on_undeliverable=on_undeliverable,
                    pacer=Pacer(per_second=limits.per_second,
                                paid_per_second=limits.paid_per_second),
@@ -134,7 +136,7 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.middleware(flood_guard)
     residents.callback_query.middleware(flood_guard)
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, subscriptions, my_reports, followup, handoff, report, questions,
+        menu, settings, privacy, subscriptions, my_reports, followup, handoff, report, questions,
         fallback,
     )))
 
@@ -155,7 +157,8 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-RESIDENT_COMMANDS = ("start", "report", "my", "subscribe", "settings", "human", "help")
+RESIDENT_COMMANDS = ("start", "report", "my", "subscribe", "settings", "human", "help",
+                     "privacy", "mydata", "forget")
 STAFF_COMMANDS = ("queue", "report", "stats", "announce")
 
 

@@ -74,3 +74,9 @@ class AnnounceAction(CallbackData, prefix="an1"):
     action: str
     broadcast: int
     value: str = ""
+
+
+class PrivacyAction(CallbackData, prefix="pv1"):
+    """A resident's button of /forget: erase, keep."""
+
+    action: str

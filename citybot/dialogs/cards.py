@@ -60,6 +60,8 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
         texts("card-photos", count=photos),
         status,
     ]
+    if report.reporter_id is None:
+        lines.append(texts("card-resident-erased"))
     if last_event is not None and last_event.kind != EventKind.created:
         lines.append(texts("card-last", what=Html(last_action(last_event, texts, runtime)),
                            when=local_time(last_event.created_at, timezone, texts.lang)))

@@ -23,7 +23,7 @@ from citybot.services.workflow import Refused
 from citybot.storage.models import Report, ReportStatus, Resident
 from citybot.storage.reports import is_follower, report_of_message
 
-MENU_KEYS = ("menu-report", "menu-my-reports", "menu-ask", "menu-settings")
+MENU_KEYS = ("menu-report", "menu-my-reports", "menu-ask", "menu-settings", "menu-privacy")
 
 
 # ---- keyboards ------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ def main_menu(texts: Texts) -> ReplyKeyboardMarkup:
     builder.button(text=texts("menu-my-reports"))
     builder.button(text=texts("menu-ask"))
     builder.button(text=texts("menu-settings"))
-    builder.adjust(1, 2, 1)
+    builder.button(text=texts("menu-privacy"))
+    builder.adjust(1, 2, 2)
     return builder.as_markup(
         resize_keyboard=True, input_field_placeholder=texts("menu-placeholder")
     )
