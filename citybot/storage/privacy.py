@@ -164,6 +164,6 @@ async def _empty_staff_copies(session: AsyncSession, *, resident_id: int,
             continue
         kept = {k: payload[k] for k in ("report_id", "handoff_id", "header") if k in payload}
         row.payload = {**kept, "erased": True}
-        row.last_error = None
+        row.last_error = row.dedupe_key = None  # its key held their chat's id
         session.add(row)
 

@@ -1,0 +1,206 @@
+"""Residents own their data: the notice, a copy of everything, erasure — through the emulator, in
+English and Russian, on SQLite and PostgreSQL (with Redis when REDIS_URL is set)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from typing import Any
+
+import pytest
+from sqlalchemy import event, inspect, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+
+from citybot.services.pacing import Pacer
+from citybot.storage.models import (
+    ConversationState,
+    Follower,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    Resident,
+    Subscription,
+)
+from citybot.testing import button_texts, count_rows, running_bot
+
+from .conftest import card_of, file_report
+
+WORDING = {  # what the resident reads, by language
+    "en": {"forget": "🗑 Yes, erase everything", "done": "erased everything",
+           "controller": "Lipovsk City Administration", "queued": "copy of everything",
+           "privacy": "🔒 Privacy", "kept": "nothing was erased"},
+    "ru": {"forget": "🗑 Да, удалить всё", "done": "удалил всё",
+           "controller": "Администрация города Липовска", "queued": "копию всего",
+           "privacy": "🔒 Приватность", "kept": "ничего не удалено"},
+}
+ERASED_CARD = {"ru": "Житель удалил свои данные", "en": "The resident has erased their data"}
+
+
+@pytest.fixture
+def redis_url() -> str | None:
+    return os.environ.get("REDIS_URL")
+
+
+async def start_bot(emulator, database_url, config, redis_url=None):
+    running = running_bot(api_url=emulator.url, token=emulator.token, database_url=database_url,
+                          config=config, redis_url=redis_url)
+    bot = await running.__aenter__()
+    bot.courier.pacer = Pacer(per_chat_interval=0.05, per_group_per_minute=10_000)
+    return running, bot
+
+
+# ---- searching everything held ----------------------------------------------------------------
+
+async def database_mentions(runtime, *needles: str) -> list[str]:
+    """Every cell of every table (whatever its type), read as text, that holds a needle."""
+    found = []
+    async with runtime.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
+        for table in tables:
+            rows = (await connection.execute(text(f'SELECT * FROM "{table}"'))).mappings().all()
+            for row in rows:
+                for column, value in row.items():
+                    shown = json.dumps(value, ensure_ascii=False, default=str) \
+                        if isinstance(value, dict | list) else str(value)
+                    found += [f"{table}.{column}: {shown[:120]}" for needle in needles
+                              if needle in shown]
+    return found
+
+
+async def redis_mentions(redis_url: str | None, *needles: str) -> list[str]:
+    """Every Redis key, and every value, that holds a needle."""
+    if not redis_url:
+        return []
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url)
+    found = []
+    try:
+        async for key in client.scan_iter(count=1000):
+            kind = (await client.type(key)).decode()
+            if kind == "string":
+                values = [await client.get(key)]
+            elif kind == "hash":
+                values = [*(await client.hgetall(key)).values()]
+            elif kind == "zset":
+                values = await client.zrange(key, 0, -1)
+            else:
+                values = []
+            blob = b" ".join([key, *(v or b"" for v in values)]).decode(errors="replace")
+            found += [f"{key!r}" for needle in needles if needle in blob]
+    finally:
+        await client.aclose()
+    return found
+
+
+# ---- a resident with a bit of everything ------------------------------------------------------
+
+async def busy_resident(emulator, group, official, person, language: str) -> dict[str, Any]:
+    """A report answered by an official (and answered back), a subscription, a conversation with
+    a person, another report they follow, a draft in progress."""
+    number = await file_report(emulator, person, "Huge pothole outside number 12")
+    card = await card_of(emulator, group, number)
+    emulator.send_text(official, "Is it on the road or the pavement?", chat=group, reply_to=card)
+    relayed = await emulator.wait_for_message(person, contains="pavement")
+    emulator.send_text(person, "On the road, near the school", reply_to=relayed)
+    await emulator.wait_for_message(group, contains="near the school")
+    await emulator.wait_for_message(person)  # passed to the staff
+    emulator.send_text(person, "/subscribe")
+    await emulator.wait_for_message(person)
+    emulator.send_text(person, "/human")
+    await emulator.wait_for_message(person)
+    emulator.send_text(person, "Where do I take an old sofa?")
+    await emulator.wait_for_message(group, contains="old sofa")
+    emulator.send_text(person, "/report")  # left at the category picker: a draft, a state
+    await emulator.wait_for_message(person)
+    return {"number": number, "card": card, "relayed": relayed}
+
+
+async def erase(emulator, person, language: str) -> None:
+    emulator.send_text(person, "/forget")
+    confirm = await emulator.wait_for_message(person)
+    assert button_texts(confirm)[0] == WORDING[language]["forget"]
+    emulator.click_button(person, confirm, WORDING[language]["forget"])
+    for _ in range(200):
+        if WORDING[language]["done"] in emulator.message(confirm)[1].get("text", ""):
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"not erased: {emulator.message(confirm)[1].get('text')}")
+
+
+@pytest.mark.parametrize(("language", "backend", "public"), [
+    ("en", "sqlite", True), ("ru", "postgres", False),
+])
+async def test_forget_erases_everything_and_the_report_stays_unlinked(
+        emulator, staff_group, official, city_config, request, redis_url, monkeypatch,
+        language, backend, public) -> None:
+    database_url = request.getfixturevalue(f"{backend}_url")
+    running, citybot = await start_bot(emulator, database_url, city_config,
+                                       redis_url if backend == "postgres" else None)
+    try:
+        runtime = citybot.runtime
+        name = {"en": "Zoltana", "ru": "Ярослава"}[language]
+        person = emulator.add_user(name, language_code=language, id=8_123_456_789,
+                                   username="zz_private_handle")
+        needles = (str(person.id), name, "zz_private_handle")
+        other = emulator.add_user("Boris", language_code="en")
+        desk = await busy_resident(emulator, staff_group, official, person, language)
+        number = desk["number"]
+        theirs = await file_report(emulator, other, "Street light is dark all night",
+                                   category="lighting")
+        async with runtime.sessions() as session:  # they follow Boris's report; a photo on theirs
+            resident = (await session.exec(select(Resident).where(
+                Resident.telegram_id == person.id))).one()
+            session.add(Follower(report_id=theirs, resident_id=resident.id))
+            session.add(ReportPhoto(report_id=number, file_id="AgACphoto-of-the-pothole"))
+            await session.commit()
+        assert await database_mentions(runtime, *needles)  # the searches find them before
+        redis_used = redis_url if backend == "postgres" else None
+        assert bool(await redis_mentions(redis_used, str(person.id))) == bool(redis_used)
+        monkeypatch.setattr("citybot.services.privacy.is_public", lambda report: public)
+
+        await erase(emulator, person, language)
+
+        assert await database_mentions(runtime, *needles) == []
+        assert await redis_mentions(redis_used, str(person.id), name) == []
+        async with runtime.sessions() as session:
+            report = await session.get(Report, number)
+            assert report is not None and report.reporter_id is None  # kept for the city
+            assert report.description == "Huge pothole outside number 12"
+            relayed = (await session.exec(select(ReportEvent).where(
+                ReportEvent.report_id == number,
+                ReportEvent.kind.in_(("staff_reply", "resident_reply"))))).all()
+            assert relayed == []
+            assert await session.get(Report, theirs) is not None  # Boris's report is untouched
+        assert await count_rows(runtime, ReportPhoto, ReportPhoto.report_id == number) == \
+            (1 if public else 0)
+        assert await count_rows(runtime, Resident) == 1  # Boris
+        assert await count_rows(runtime, Subscription) == 0
+        assert await count_rows(runtime, ConversationState,
+                                ConversationState.key.contains(str(person.id))) == 0
+        # the card says so, and a reply on it is refused politely
+        for _ in range(200):
+            shown = emulator.message(desk["card"])[1]["text"]
+            if ERASED_CARD["ru"] in shown or ERASED_CARD["en"] in shown:
+                break
+            await asyncio.sleep(0.025)
+        else:
+            raise AssertionError(f"card not re-drawn: {shown}")
+        seen = len(emulator.messages(person))
+        emulator.send_text(official, "Still there?", chat=staff_group, reply_to=desk["card"])
+        refusal = await emulator.wait_for_message(staff_group, contains="erased their data")
+        assert f"#{number}" in refusal["text"]
+        emulator.send_text(official, "Hello?", chat=staff_group, reply_to=desk["relayed"])
+        await emulator.assert_no_message(person, within=0.3)
+        assert len(emulator.messages(person)) == seen
+
+        # a returning resident starts as new, and may erase again
+        emulator.send_text(person, "/start")
+        again = await emulator.wait_for_message(person)
+        assert "/privacy" in again["text"]
+        await erase(emulator, person, language)
+        assert await database_mentions(runtime, *needles) == []
+    finally:
+        await running.__aexit__(None, None, None)
