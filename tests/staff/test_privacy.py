@@ -204,3 +204,82 @@ async def test_forget_erases_everything_and_the_report_stays_unlinked(
         assert await database_mentions(runtime, *needles) == []
     finally:
         await running.__aexit__(None, None, None)
+
+
+async def dump(runtime) -> dict[str, list]:
+    """Every row of every table, as text."""
+    tables: dict[str, list] = {}
+    async with runtime.engine.connect() as connection:
+        names = await connection.run_sync(lambda c: inspect(c).get_table_names())
+        for table in names:
+            rows = (await connection.execute(text(f'SELECT * FROM "{table}"'))).all()
+            tables[table] = sorted(repr(tuple(row)) for row in rows)
+    return tables
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_an_outage_in_the_middle_of_an_erasure_leaves_everything_as_before(
+        emulator, staff_group, official, city_config, request, backend) -> None:
+    running, citybot = await start_bot(emulator, request.getfixturevalue(f"{backend}_url"),
+                                       city_config)
+    try:
+        runtime = citybot.runtime
+        person = emulator.add_user("Zoltana", language_code="en", id=8_123_456_780)
+        await busy_resident(emulator, staff_group, official, person, "en")
+        emulator.send_text(person, "/forget")
+        confirm = await emulator.wait_for_message(person)
+        before = await dump(runtime)
+
+        def outage(conn, cursor, statement, parameters, context, executemany) -> None:
+            if statement.lstrip().upper().startswith("DELETE FROM SUBSCRIPTIONS"):
+                raise OperationalError(statement, parameters, Exception("server closed"))
+
+        event.listen(runtime.engine.sync_engine, "before_cursor_execute", outage)
+        try:
+            emulator.click_button(person, confirm, WORDING["en"]["forget"])
+            await asyncio.sleep(1.0)  # tried, and failed midway (retried too, maybe)
+            assert await dump(runtime) == before
+            assert WORDING["en"]["done"] not in emulator.message(confirm)[1]["text"]
+        finally:
+            event.remove(runtime.engine.sync_engine, "before_cursor_execute", outage)
+        await erase(emulator, person, "en")  # the database is back: the resident tries again
+        assert await database_mentions(runtime, str(person.id), "Zoltana") == []
+    finally:
+        await running.__aexit__(None, None, None)
+
+
+@pytest.mark.parametrize(("backend", "language"), [("sqlite", "ru"), ("postgres", "en")])
+async def test_forget_while_an_official_replies_at_the_same_moment(
+        emulator, staff_group, official, city_config, request, backend, language) -> None:
+    """Either the reply comes first (and is erased with the rest) or the erasure does (and the
+    reply is refused): never a reply kept, or sent, after the erasure."""
+    running, citybot = await start_bot(emulator, request.getfixturevalue(f"{backend}_url"),
+                                       city_config)
+    try:
+        runtime = citybot.runtime
+        for round_ in range(3):
+            person = emulator.add_user("Zoltana", language_code=language,
+                                       id=8_123_456_700 + round_)
+            number = await file_report(emulator, person, "Something is wrong right here",
+                                       category=("roads", "lighting", "waste")[round_])
+            card = await card_of(emulator, staff_group, number)
+            emulator.send_text(person, "/forget")
+            confirm = await emulator.wait_for_message(person)
+            emulator.send_text(official, f"Crew {round_} is on its way", chat=staff_group,
+                               reply_to=card)
+            emulator.click_button(person, confirm, WORDING[language]["forget"])
+            for _ in range(200):
+                if WORDING[language]["done"] in emulator.message(confirm)[1].get("text", ""):
+                    break
+                await asyncio.sleep(0.025)
+            await asyncio.sleep(0.3)  # the reply is handled too, whichever came first
+            assert await database_mentions(runtime, str(person.id), "Zoltana",
+                                           f"Crew {round_}") == []
+            got = [m for m in emulator.messages(person) if f"Crew {round_}" in m.get("text", "")]
+            refused = [m for m in emulator.messages(staff_group)
+                       if m.get("reply_to_message", {}).get("text") == f"Crew {round_} is on its way"]
+            assert len(got) + len(refused) <= 1, (got, refused)
+            assert await count_rows(runtime, Report, Report.id == number,
+                                    Report.reporter_id.is_(None)) == 1
+    finally:
+        await running.__aexit__(None, None, None)
