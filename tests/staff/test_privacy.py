@@ -283,3 +283,65 @@ async def test_forget_while_an_official_replies_at_the_same_moment(
                                     Report.reporter_id.is_(None)) == 1
     finally:
         await running.__aexit__(None, None, None)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_privacy_notice_and_a_copy_of_everything(
+        emulator, citybot, staff_group, official, language) -> None:
+    """/privacy and the menu's Privacy button show the city's terms; /mydata sends a JSON file
+    and a readable one with everything — here thousands of events, inserted with SQL."""
+    runtime = citybot.runtime
+    person = emulator.add_user("Zoltana", language_code=language, id=8_123_456_790)
+    desk = await busy_resident(emulator, staff_group, official, person, language)
+    emulator.send_text(person, "/privacy")
+    notice = await emulator.wait_for_message(person)
+    assert WORDING[language]["controller"] in notice["text"]
+    assert "privacy@lipovsk.example" in notice["text"] and "180" in notice["text"]
+    emulator.send_text(person, WORDING[language]["privacy"])
+    assert (await emulator.wait_for_message(person))["text"] == notice["text"]
+
+    async with runtime.engine.begin() as connection:  # a long life of relayed messages
+        await connection.execute(text(
+            "INSERT INTO report_events (report_id, kind, note, actor_kind, actor_telegram_id,"
+            " created_at) VALUES (:report, 'resident_reply', :note, 'resident', :who, :at)"),
+            [{"report": desk["number"], "note": f"message number {i}", "who": person.id,
+              "at": "2026-01-01 00:00:00"} for i in range(3000)])
+    emulator.send_text(person, "/mydata")
+    assert WORDING[language]["queued"] in (await emulator.wait_for_message(person))["text"]
+    first = await emulator.wait_for_message(person, timeout=20,
+                                            predicate=lambda m: "document" in m)
+    second = await emulator.wait_for_message(person, predicate=lambda m: "document" in m)
+    assert first["media_group_id"] == second["media_group_id"]
+    copy = json.loads(emulator.files[first["document"]["file_id"]].data)
+    readable = emulator.files[second["document"]["file_id"]].data.decode()
+    assert copy["profile"]["telegram_id"] == person.id
+    assert copy["profile"]["first_name"] == "Zoltana"
+    filed = next(r for r in copy["reports"] if r["number"] == desk["number"])
+    notes = [e["text"] for e in filed["history"]]
+    assert "Is it on the road or the pavement?" in notes  # from the official
+    assert "On the road, near the school" in notes  # theirs
+    assert sum(1 for n in notes if (n or "").startswith("message number")) == 3000
+    assert copy["subscription"]["active"] is True
+    assert copy["conversations_with_a_person"][0]["messages"][0]["text"] == \
+        "Where do I take an old sofa?"
+    assert copy["draft"] is not None
+    assert "message number 2999" in readable and "Where do I take an old sofa?" in readable
+    assert {"en": "Everything CityBot keeps", "ru": "Всё, что CityBot хранит"}[language] \
+        in readable
+
+
+async def test_forget_can_be_called_off(emulator, citybot) -> None:
+    person = emulator.add_user("Zoltana", language_code="ru")
+    emulator.send_text(person, "/subscribe")
+    await emulator.wait_for_message(person)
+    emulator.send_text(person, "/forget")
+    confirm = await emulator.wait_for_message(person)
+    emulator.click_button(person, confirm, button_texts(confirm)[1])
+    for _ in range(200):
+        if WORDING["ru"]["kept"] in emulator.message(confirm)[1]["text"]:
+            break
+        await asyncio.sleep(0.025)
+    else:
+        raise AssertionError("not called off")
+    assert await count_rows(citybot.runtime, Subscription) == 1
+    assert await count_rows(citybot.runtime, Resident) == 1
