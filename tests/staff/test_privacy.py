@@ -345,3 +345,26 @@ async def test_forget_can_be_called_off(emulator, citybot) -> None:
         raise AssertionError("not called off")
     assert await count_rows(citybot.runtime, Subscription) == 1
     assert await count_rows(citybot.runtime, Resident) == 1
+
+
+async def test_logs_at_info_hold_no_texts_and_no_names(
+        emulator, citybot, staff_group, official, caplog) -> None:
+    """A whole report, a staff reply and the resident's answer, /mydata and /forget, logged at
+    INFO: no message text and no name (ids are fine)."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    person = emulator.add_user("Zoltana", language_code="en", username="zz_private_handle")
+    desk = await busy_resident(emulator, staff_group, official, person, "en")
+    emulator.send_text(person, "/mydata")
+    await emulator.wait_for_message(person)  # on its way
+    await emulator.wait_for_message(person, timeout=10, predicate=lambda m: "document" in m)
+    await emulator.wait_for_message(person, predicate=lambda m: "document" in m)
+    await erase(emulator, person, "en")
+    emulator.send_text(official, "Anyone there?", chat=staff_group, reply_to=desk["card"])
+    await emulator.wait_for_message(staff_group, contains="erased their data")
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "resident erased" in logged  # the log was captured
+    for secret in ("Zoltana", "zz_private_handle", "Olga", "olga_city", "Huge pothole",
+                   "pavement", "near the school", "old sofa", "Anyone there"):
+        assert secret not in logged, secret
