@@ -276,8 +276,8 @@ async def test_forget_while_an_official_replies_at_the_same_moment(
             assert await database_mentions(runtime, str(person.id), "Zoltana",
                                            f"Crew {round_}") == []
             got = [m for m in emulator.messages(person) if f"Crew {round_}" in m.get("text", "")]
-            refused = [m for m in emulator.messages(staff_group)
-                       if m.get("reply_to_message", {}).get("text") == f"Crew {round_} is on its way"]
+            refused = [m for m in emulator.messages(staff_group) if m.get(
+                "reply_to_message", {}).get("text") == f"Crew {round_} is on its way"]
             assert len(got) + len(refused) <= 1, (got, refused)
             assert await count_rows(runtime, Report, Report.id == number,
                                     Report.reporter_id.is_(None)) == 1
