@@ -27,10 +27,6 @@ from citybot.storage.models import (
     Resident,
 )
 
-# Rows of these kinds are posted in the staff group on a resident's behalf: kept (staff's
-# replies to them must be recognised) but emptied of what the resident wrote.
-STAFF_COPIES = ("thread", "helpdesk")
-
 
 async def lock_resident(*, session: AsyncSession, telegram_id: int) -> Resident | None:
     """The resident, locked until the transaction ends (PostgreSQL; SQLite has one writer): a
@@ -126,6 +122,9 @@ async def erase(*, session: AsyncSession, resident: Resident,
             delete(ReportPhoto).where(col(ReportPhoto.report_id).in_(unpublished))))
     # relayed messages, both ways; what else they did keeps no trace of who did it
     replies = await replies_to(session=session, telegram_id=tid)
+    touched = set(filed) | set((await session.exec(select(Follower.report_id).where(
+        Follower.resident_id == rid))).all()) | set((await session.exec(
+            select(ReportEvent.report_id).where(relayed_events(tid, replies)))).all())
     count("relayed messages", await session.exec(
         delete(ReportEvent).where(relayed_events(tid, replies))))
     await session.exec(update(ReportEvent).where(ReportEvent.actor_telegram_id == tid)
@@ -133,7 +132,8 @@ async def erase(*, session: AsyncSession, resident: Resident,
     if handoffs:
         count("relayed messages", await session.exec(
             delete(HandoffMessage).where(col(HandoffMessage.handoff_id).in_(handoffs))))
-    await _empty_staff_copies(session, resident_id=rid, handoffs=set(handoffs))
+    await _empty_staff_copies(session, resident_id=rid, reports=touched,
+                              handoffs=set(handoffs))
     count("messages to them", await session.exec(
         delete(OutboxMessage).where(OutboxMessage.chat_id == tid)))
     count("conversation state", await session.exec(
@@ -149,12 +149,15 @@ async def erase(*, session: AsyncSession, resident: Resident,
     return removed
 
 
-async def _empty_staff_copies(session: AsyncSession, *, resident_id: int,
+async def _empty_staff_copies(session: AsyncSession, *, resident_id: int, reports: set[int],
                               handoffs: set[int]) -> None:
     """What the bot posted in the staff group for the resident: not yet sent, it is not sent;
     sent, it keeps only what a staff reply to it needs (which report or conversation)."""
-    rows = await session.exec(select(OutboxMessage).where(
-        col(OutboxMessage.kind).in_(STAFF_COPIES)))
+    # posted in the staff group on a resident's behalf: kept (staff's replies to them must be
+    # recognised) but emptied of what the resident wrote
+    rows = await session.exec(select(OutboxMessage).where(or_(
+        (OutboxMessage.kind == "thread") & col(OutboxMessage.report_id).in_(reports or {0}),
+        OutboxMessage.kind == "helpdesk")))
     for row in rows.all():
         payload = row.payload or {}
         if payload.get("resident_id") != resident_id and payload.get("handoff_id") not in handoffs:

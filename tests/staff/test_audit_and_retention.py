@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 from sqlmodel import select
 
@@ -25,19 +22,20 @@ from citybot.testing import count_rows
 
 from .conftest import card_of, file_report, press
 
-ROOT = Path(__file__).resolve().parents[2]
 
+async def audit(capsys, *args: str) -> list[str]:
+    """`citybot audit ARGS` (in a thread: it runs its own event loop); its printed lines."""
+    from citybot.cli import main
 
-def audit(database_url: str, *args: str) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "citybot", "audit", *args], cwd=ROOT, capture_output=True,
-        text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url})
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["audit", *args]) == 0
+    return capsys.readouterr().out.splitlines()
 
 
 async def test_every_staff_access_to_a_report_is_recorded(
-        emulator, citybot, staff_group, official, ivan_official, sqlite_url) -> None:
+        emulator, citybot, staff_group, official, ivan_official, sqlite_url, capsys,
+        monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
     anna = emulator.add_user("Zoltana", language_code="en", username="zz_private_handle")
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
@@ -56,11 +54,11 @@ async def test_every_staff_access_to_a_report_is_recorded(
         (official.id, "status"), (ivan_official.id, "report_viewed"), (official.id, "reply"),
         (ivan_official.id, "button:resolve")]
 
-    lines = await asyncio.to_thread(audit, sqlite_url, "--report", str(number))
+    lines = await audit(capsys, "--report", str(number))
     assert len(lines) == 4 and all(f"report=#{number}" in line for line in lines)
     assert f"official={official.id} action=status report=#{number} detail=new→acknowledged" \
         in lines[0]
-    mine = await asyncio.to_thread(audit, sqlite_url, "--official", str(ivan_official.id))
+    mine = await audit(capsys, "--official", str(ivan_official.id))
     assert [line.split(" action=")[1].split()[0] for line in mine] == [
         "report_viewed", "button:resolve"]
     printed = "\n".join(lines + mine)
