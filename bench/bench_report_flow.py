@@ -99,7 +99,7 @@ async def crowd(emulator: TelegramEmulator, residents: int, one, rate: float | N
 async def bot_process(emulator: TelegramEmulator, command: list[str], **env: str):
     """The bot in a process of its own, as in production: it gets a core of its own too."""
     environment = {**os.environ, "BOT_TOKEN": emulator.token,
-                   "TELEGRAM_API_URL": emulator.url, **env}
+                   "TELEGRAM_API_URL": emulator.url, "WEB_LISTEN": "127.0.0.1:0", **env}
     environment.pop("REDIS_URL", None)
     process = await asyncio.create_subprocess_exec(
         sys.executable, *command, cwd=ROOT, env=environment,

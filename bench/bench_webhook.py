@@ -102,7 +102,8 @@ async def webhook_process(emulator: TelegramEmulator, database_url: str, redis_u
     env.update(BOT_TOKEN=emulator.token, TELEGRAM_API_URL=emulator.url,
                DATABASE_URL=database_url, REDIS_URL=redis_url,
                WEBHOOK_URL=f"http://127.0.0.1:{port}/webhook",
-               WEBHOOK_SECRET=secrets.token_hex(16), WEBHOOK_LISTEN=f"127.0.0.1:{port}")
+               WEBHOOK_SECRET=secrets.token_hex(16), WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+               WEB_LISTEN=f"127.0.0.1:{port}")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "citybot", "--log-level", "WARNING", "run", "--webhook",
         "--workers", str(WORKERS), cwd=ROOT, env=env,

@@ -14,6 +14,9 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = ROOT / "config.yml"
 
+# every bot a test starts serves its HTTP app on a free port, never on the default 8080
+os.environ.setdefault("WEB_LISTEN", "127.0.0.1:0")
+
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:

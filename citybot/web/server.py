@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from citybot.settings import SettingsError
+
 log = logging.getLogger("citybot.web")
 
 
@@ -27,7 +29,12 @@ async def serving(app: web.Application, listen: str) -> AsyncIterator[int]:
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=10.0)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port, reuse_port=True).start()
+        try:
+            await web.TCPSite(runner, host, port, reuse_port=True).start()
+        except OSError as error:  # one sentence for the person starting CityBot, no traceback
+            reason = error.strerror or error
+            raise SettingsError(f"WEB_LISTEN={listen}: cannot listen there ({reason}); set "
+                                f"WEB_LISTEN to a free host:port.") from None
         bound = runner.addresses[0][1]
         log.info("http app listening on %s:%s", host, bound)
         yield bound
