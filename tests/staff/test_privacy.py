@@ -13,6 +13,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from citybot.dialogs.callbacks import PrivacyAction
 from citybot.services.pacing import Pacer
 from citybot.storage.models import (
     ConversationState,
@@ -195,6 +196,16 @@ async def test_forget_erases_everything_and_the_report_stays_unlinked(
         emulator.send_text(official, "Hello?", chat=staff_group, reply_to=desk["relayed"])
         await emulator.assert_no_message(person, within=0.3)
         assert len(emulator.messages(person)) == seen
+
+        # the confirm button pressed again: answered, nothing else happens
+        confirm = next(m for m in emulator.messages(person)
+                       if WORDING[language]["done"] in m.get("text", ""))
+        seen = len(emulator.messages(person))
+        await emulator.wait_for_callback_answer(emulator.click(
+            person, confirm, PrivacyAction(action="erase").pack()))
+        await emulator.assert_no_message(person, within=0.3)
+        assert len(emulator.messages(person)) == seen
+        assert await database_mentions(runtime, *needles) == []
 
         # a returning resident starts as new, and may erase again
         emulator.send_text(person, "/start")
