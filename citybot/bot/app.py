@@ -82,7 +82,10 @@ def build_storage(runtime: Runtime, redis_url: str | None) -> BaseStorage:
         from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 
         key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        return AfterCommitStorage(RedisStorage.from_url(redis_url, key_builder=key_builder))
+        # a conversation left alone longer than a resident is kept goes by itself
+        kept = timedelta(days=runtime.config.privacy.inactive_resident_days)
+        return AfterCommitStorage(RedisStorage.from_url(
+            redis_url, key_builder=key_builder, state_ttl=kept, data_ttl=kept))
     from citybot.storage.fsm import SQLStorage
 
     return SQLStorage(runtime.engine)
