@@ -106,17 +106,18 @@ async def busy_resident(emulator, group, official, person, language: str) -> dic
     emulator.send_text(official, "Is it on the road or the pavement?", chat=group, reply_to=card)
     relayed = await emulator.wait_for_message(person, contains="pavement")
     emulator.send_text(person, "On the road, near the school", reply_to=relayed)
-    await emulator.wait_for_message(group, contains="near the school")
+    in_thread = await emulator.wait_for_message(group, contains="near the school")
     await emulator.wait_for_message(person)  # passed to the staff
     emulator.send_text(person, "/subscribe")
     await emulator.wait_for_message(person)
     emulator.send_text(person, "/human")
     await emulator.wait_for_message(person)
     emulator.send_text(person, "Where do I take an old sofa?")
-    await emulator.wait_for_message(group, contains="old sofa")
+    sofa = await emulator.wait_for_message(group, contains="old sofa")
     emulator.send_text(person, "/report")  # left at the category picker: a draft, a state
     await emulator.wait_for_message(person)
-    return {"number": number, "card": card, "relayed": relayed}
+    return {"number": number, "card": card, "relayed": relayed, "in_thread": in_thread,
+            "helpdesk": sofa}
 
 
 async def erase(emulator, person, language: str) -> None:
@@ -193,7 +194,13 @@ async def test_forget_erases_everything_and_the_report_stays_unlinked(
         emulator.send_text(official, "Still there?", chat=staff_group, reply_to=desk["card"])
         refusal = await emulator.wait_for_message(staff_group, contains="erased their data")
         assert f"#{number}" in refusal["text"]
-        emulator.send_text(official, "Hello?", chat=staff_group, reply_to=desk["relayed"])
+        emulator.send_text(official, f"/report {number}", chat=staff_group)
+        history = await emulator.wait_for_message(staff_group, contains=f"#{number}")
+        assert ERASED_CARD["ru"] in history["text"] or ERASED_CARD["en"] in history["text"]
+        assert "near the school" not in history["text"]  # their messages went with them
+        for their_message in (desk["in_thread"], desk["helpdesk"]):
+            emulator.send_text(official, "Hello?", chat=staff_group, reply_to=their_message)
+            await emulator.wait_for_message(staff_group, contains="erased their data")
         await emulator.assert_no_message(person, within=0.3)
         assert len(emulator.messages(person)) == seen
 
