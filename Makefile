@@ -29,6 +29,7 @@ bench: install
 
 lint: $(STAMP)
 	$(BIN)/ruff check citybot tests bench
+	$(BIN)/lint-imports  # the layers (pyproject.toml [tool.importlinter]; docs/architecture.md)
 
 emulator: $(STAMP)
 	$(BIN)/citybot emulator

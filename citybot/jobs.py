@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from citybot.dialogs.keyboards import buttons
 from citybot.runtime import Runtime
 from citybot.services import broadcasts, notify, privacy, reports
 from citybot.storage import outbox
@@ -24,15 +23,10 @@ async def remind_idle_drafts(runtime: Runtime) -> int:
             session=session, idle=timedelta(hours=limits.draft_reminder_hours))
         for draft in drafts:
             resident = await session.get(Resident, draft.resident_id)
-            texts = runtime.translator(resident.language)
             left = max(limits.draft_ttl_hours - limits.draft_reminder_hours, 1)
-            markup = buttons(("button-continue", "resume"), ("button-cancel", "cancel"),
-                             texts=texts)
-            await outbox.enqueue(
+            await outbox.enqueue(  # drawn when sent: citybot.outbox.residents
                 session=session, kind="draft_reminder", chat_id=resident.telegram_id,
-                payload={"text": texts("report-draft-reminder", hours=left),
-                         "reply_markup": markup.model_dump(exclude_none=True)},
-                dedupe_key=f"draft-reminder:{draft.token}",
+                payload={"hours": left}, dedupe_key=f"draft-reminder:{draft.token}",
             )
             draft.reminded_at = utcnow()
             session.add(draft)

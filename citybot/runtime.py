@@ -40,7 +40,7 @@ class Runtime:
     background: set[asyncio.Task] = field(default_factory=set)  # started by handlers
     # outbox id → Telegram message id: sent while the database was away, not yet recorded
     unrecorded: dict[int, int | None] = field(default_factory=dict)
-    # tells the other workers' courier too (bot/outbox_signal.py); None with one process
+    # tells the other workers' courier too (citybot/outbox/signal.py); None with one process
     signal_outbox: Callable[[], Coroutine[Any, Any, None]] | None = None
 
     def wake_courier(self) -> None:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 
 from citybot.bot.app import build_bot, build_courier, build_dispatcher, build_storage
-from citybot.bot.courier import Courier
 from citybot.config import CityConfig
+from citybot.outbox import Courier
 from citybot.runtime import Runtime, build_runtime
 from citybot.settings import Settings
 from citybot.storage.database import upgrade

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -22,7 +24,6 @@ from aiogram.types import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.bot import errors
-from citybot.bot.courier import Courier
 from citybot.bot.flood import FloodGuard
 from citybot.bot.middlewares import (
     DatabaseMiddleware,
@@ -31,12 +32,12 @@ from citybot.bot.middlewares import (
     SaveBeforeSpeaking,
 )
 from citybot.bot.outages import HoldAnswers, HoldUntilSaved, RetryTransient, SpeakAfterSaving
-from citybot.bot.queues import deliver_card
 from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
 from citybot.dialogs import (
     fallback,
     followup,
     handoff,
+    intents,
     menu,
     my_reports,
     privacy,
@@ -48,13 +49,9 @@ from citybot.dialogs import (
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
 from citybot.dialogs.staff.access import AskBeforeSaving
-from citybot.dialogs.staff.bulletins import DELIVERIES as BULLETIN_DELIVERIES
-from citybot.dialogs.staff.deliveries import DELIVERIES as STAFF_DELIVERIES
+from citybot.outbox import Courier, courier_for
 from citybot.runtime import Runtime
-from citybot.services.notify import undeliverable
-from citybot.services.pacing import Pacer
-from citybot.storage.models import OutboxMessage
-from citybot.storage.subscriptions import unsubscribe_chat
+from citybot.storage.fsm import current_session
 
 log = logging.getLogger("citybot.bot")
 
@@ -91,21 +88,20 @@ def build_storage(runtime: Runtime, redis_url: str | None) -> BaseStorage:
     return SQLStorage(runtime.engine)
 
 
-def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Courier:
-    """The outbox's courier — the one sender of notifications, digests and announcements —
-    with the deliveries that are more than one Bot API call; paced at the config's rates."""
-    async def on_undeliverable(session: AsyncSession, message: OutboxMessage) -> None:
-        await unsubscribe_chat(session=session, telegram_id=message.chat_id)  # 403: no digests
-        await undeliverable(runtime, session, message)
+@contextlib.contextmanager
+def speaking_for(session: AsyncSession) -> Iterator[None]:
+    """A courier's delivery speaks for `session` as a handler does for its update's: the bot's
+    SaveBeforeSpeaking commits it before each Bot API call."""
+    token = current_session.set(session)
+    try:
+        yield
+    finally:
+        current_session.reset(token)
 
-    limits = runtime.config.broadcast
-    return Courier(bot, runtime,
-                   deliveries={"card": deliver_card, **STAFF_DELIVERIES, **BULLETIN_DELIVERIES,
-                               privacy.DATA_COPY: privacy.deliver_data_copy},
-                   worker=worker, on_undeliverable=on_undeliverable,
-                   pacer=Pacer(per_second=limits.per_second,
-                               paid_per_second=limits.paid_per_second),
-                   batch=max(50, int(limits.rate / 10)))  # a tenth of a second's messages
+
+def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Courier:
+    """The outbox's courier (citybot.outbox), sending through this bot's request middlewares."""
+    return courier_for(bot, runtime, worker=worker, session_scope=speaking_for)
 
 
 def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
@@ -138,10 +134,16 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
                              redis=getattr(storage, "redis", None))  # shared by the workers
     residents.message.middleware(flood_guard)
     residents.callback_query.middleware(flood_guard)
+    residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
+    # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, privacy, subscriptions, my_reports, followup, handoff, report, questions,
-        fallback,
+        menu, settings, privacy, subscriptions, my_reports, followup, handoff, report,
+        questions,
     )))
+    residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
+        report, questions, my_reports, handoff, subscriptions, menu,
+    ))))
+    residents.include_routers(questions.build_fallback_router(), fallback.build_router())
 
     dp.include_routers(errors.build_router(),
                        staff.build_membership_router(runtime.staff_chat_id),

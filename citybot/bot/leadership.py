@@ -26,8 +26,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from citybot import scheduler as jobs_scheduler
 from citybot.bot.app import build_courier
-from citybot.bot.courier import record_leftovers
-from citybot.bot.outbox_signal import OutboxSignal
+from citybot.outbox.courier import record_leftovers
+from citybot.outbox.signal import OutboxSignal
 from citybot.runtime import Runtime
 from citybot.storage.leases import acquire_lease, release_lease
 

@@ -46,8 +46,8 @@ from citybot.bot.leadership import (
 )
 from citybot.bot.metrics import CountRetryAfter, Metrics
 from citybot.bot.outages import describe, is_outage
-from citybot.bot.outbox_signal import OutboxSignal
 from citybot.config import CityConfig
+from citybot.outbox.signal import OutboxSignal
 from citybot.runtime import Runtime, build_runtime
 from citybot.settings import Settings, SettingsError
 from citybot.web.app import Site, build_web_app

@@ -4,8 +4,6 @@ with 👍 / 👎, where 👎 reopens the report with the reason relayed to staff
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -20,7 +18,7 @@ from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import notify, relay, workflow
 from citybot.services.workflow import Refused
-from citybot.storage.models import Report, ReportStatus, Resident
+from citybot.storage.models import Report, Resident
 from citybot.storage.reports import is_follower, report_of_message
 
 MENU_KEYS = ("menu-report", "menu-my-reports", "menu-ask", "menu-settings", "menu-privacy")
@@ -28,20 +26,19 @@ MENU_KEYS = ("menu-report", "menu-my-reports", "menu-ask", "menu-settings", "men
 
 # ---- keyboards ------------------------------------------------------------------------------
 
-def reporter_markup(texts: Texts, report: Report) -> dict[str, Any] | None:
-    """The buttons under the reporter's copy of a status message (as a Bot API dict)."""
+def reporter_question(ask: str, report_id: int, texts: Texts) -> InlineKeyboardMarkup:
+    """The buttons under the reporter's copy of a status message, answered below: "fixed"
+    (after Resolved: 👍 / 👎) or "reopen" (after Rejected). Drawn by citybot.outbox.residents."""
     builder = InlineKeyboardBuilder()
-    if report.status == ReportStatus.resolved:
+    if ask == "fixed":
         builder.button(text=texts("button-fixed"),
-                       callback_data=FollowupAction(action="fixed", report=report.id))
+                       callback_data=FollowupAction(action="fixed", report=report_id))
         builder.button(text=texts("button-not-fixed"),
-                       callback_data=FollowupAction(action="not_fixed", report=report.id))
-    elif report.status == ReportStatus.rejected:
-        builder.button(text=texts("button-reopen"),
-                       callback_data=FollowupAction(action="reopen", report=report.id))
+                       callback_data=FollowupAction(action="not_fixed", report=report_id))
     else:
-        return None
-    return builder.as_markup().model_dump(exclude_none=True)
+        builder.button(text=texts("button-reopen"),
+                       callback_data=FollowupAction(action="reopen", report=report_id))
+    return builder.as_markup()
 
 
 def end_button(report: Report, texts: Texts) -> InlineKeyboardMarkup:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import HandoffAction
 from citybot.dialogs.followup import relayable
+from citybot.dialogs.intents import Intent
 from citybot.dialogs.keyboards import main_menu
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -82,6 +83,19 @@ async def on_end(query: CallbackQuery, callback_data: HandoffAction, session: As
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(texts("handoff-ended"), reply_markup=main_menu(texts))
+
+
+async def on_handoff_intent(message: Message, state: FSMContext, session: AsyncSession,
+                            resident: Resident, texts: Texts, runtime: Runtime) -> None:
+    """"Can I talk to a person?" in free text."""
+    await start_handoff(message, state=state, session=session, resident=resident, texts=texts,
+                        runtime=runtime)
+
+
+def build_intent_router() -> Router:
+    router = Router(name="handoff-intents")
+    router.message.register(on_handoff_intent, Intent("human_handoff"))
+    return router
 
 
 def build_router() -> Router:

@@ -11,11 +11,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import OpenReport
-from citybot.dialogs.cards import STATUS_ICONS
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.intents import Intent
 from citybot.dialogs.keyboards import main_menu
-from citybot.dialogs.wording import local_time
+from citybot.dialogs.wording import STATUS_ICONS, local_time
 from citybot.i18n import Texts
+from citybot.nlu import Parse
 from citybot.runtime import Runtime
 from citybot.services import relay
 from citybot.storage.models import EventKind, Report, ReportEvent, Resident
@@ -104,6 +105,20 @@ def public_history(
         elif event.kind == EventKind.resident_reply:
             lines.append(texts("my-event-your-reply", when=when, text=event.note or ""))
     return "\n".join(lines)
+
+
+async def on_status_intent(message: Message, parse: Parse, session: AsyncSession,
+                           resident: Resident, texts: Texts, runtime: Runtime) -> None:
+    """"What about my report 12?": that report's history, else the list."""
+    numbers = parse.entity_values("report_number")
+    await show(message, session=session, resident=resident, texts=texts, runtime=runtime,
+               number=int(numbers[0]) if numbers and numbers[0].isdigit() else None)
+
+
+def build_intent_router() -> Router:
+    router = Router(name="my_reports-intents")
+    router.message.register(on_status_intent, Intent("check_status"))
+    return router
 
 
 def build_router() -> Router:

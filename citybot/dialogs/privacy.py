@@ -1,12 +1,13 @@
 """A resident's data rights: /privacy (the notice), /mydata (a copy of everything, sent as two
-files through the outbox) and /forget (erasure, after a confirm step)."""
+files through the outbox: citybot.outbox.residents.deliver_data_copy) and /forget (erasure,
+after a confirm step)."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaDocument, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,7 +17,7 @@ from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import privacy
 from citybot.storage import outbox
-from citybot.storage.models import OutboxMessage, Resident
+from citybot.storage.models import Resident
 
 DATA_COPY = "data_copy"  # the outbox kind of a /mydata copy
 
@@ -57,27 +58,6 @@ async def on_erase(query: CallbackQuery, session: AsyncSession, state: FSMContex
 async def on_keep(query: CallbackQuery, texts: Texts) -> None:
     await query.answer()
     await query.message.edit_text(texts("privacy-forget-kept"))
-
-
-async def deliver_data_copy(bot: Bot, runtime: Runtime, session: AsyncSession,
-                            message: OutboxMessage) -> int | None:
-    """The outbox's delivery of a /mydata copy: built when sent (the data as it is then), as a
-    JSON file and a text file in one album. Nothing is sent to a resident erased meanwhile."""
-    resident = await session.get(Resident, message.payload["resident_id"])
-    if resident is None or resident.telegram_id != message.chat_id:
-        return None
-    copy = await privacy.copy_of(session=session, runtime=runtime, resident=resident)
-    texts = runtime.translator(resident.language)
-    day = copy["made_at"][:10]
-    files = [
-        InputMediaDocument(media=BufferedInputFile(privacy.as_json(copy),
-                                                   filename=f"citybot-{day}.json")),
-        InputMediaDocument(media=BufferedInputFile(privacy.as_text(copy, texts),
-                                                   filename=f"citybot-{day}.txt"),
-                           caption=texts("mydata-caption", contact=copy["contact"])),
-    ]
-    sent = await bot.send_media_group(message.chat_id, files)
-    return sent[0].message_id if sent else None
 
 
 def build_router() -> Router:

@@ -1,5 +1,5 @@
-"""Questions and free text: the NLU reads what a resident wrote, and the bot answers from the
-city's knowledge base, starts a report, shows their reports, or hands them to a person."""
+"""Questions: the city's knowledge base answers (the "Ask" button, the FAQ intents and their
+buttons), and the fallback of free text that no intent took (see citybot.dialogs.intents)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.dialogs import handoff, my_reports, report, subscriptions
+from citybot.dialogs import handoff, my_reports, report
 from citybot.dialogs.callbacks import FaqKey
 from citybot.dialogs.filters import MenuButton
-from citybot.dialogs.keyboards import main_menu
+from citybot.dialogs.intents import MAX_QUESTION, Intent, Understanding
 from citybot.dialogs.states import AskFlow
 from citybot.i18n import Texts
 from citybot.knowledge import Answer
+from citybot.nlu import Parse
 from citybot.runtime import Runtime
 from citybot.storage.models import Resident
-
-MAX_QUESTION = 500  # characters: longer text is not a question for the knowledge base
 
 
 def answer_markup(answer: Answer) -> InlineKeyboardMarkup | None:
@@ -43,42 +42,21 @@ async def on_ask(message: Message, state: FSMContext, texts: Texts, runtime: Run
     await message.answer(texts("ask-prompt"), reply_markup=answer_markup(overview))
 
 
-async def understand(
-    message: Message, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, runtime: Runtime,
-) -> None:
-    """Free text: act on what the NLU understood; when unsure, offer the menu and a person."""
-    text = (message.text or "").strip()
-    if len(text) > MAX_QUESTION:
-        await message.answer(texts("fallback-too-long", length=len(text), limit=MAX_QUESTION))
+async def on_faq_intent(message: Message, parse: Parse, understanding: Understanding,
+                        texts: Texts, runtime: Runtime) -> None:
+    """A question the knowledge base answers (waste sorting, transport)."""
+    await send_answer(message, runtime.faq.answer(parse, understanding.text, texts.lang))
+
+
+async def understand(message: Message, understanding: Understanding, texts: Texts,
+                     runtime: Runtime) -> None:
+    """The fallback of free text no intent took (citybot.dialogs.intents): too long to be a
+    question, or the NLU is unsure: offer the menu and a person."""
+    if understanding.too_long:
+        await message.answer(texts("fallback-too-long", length=len(understanding.text),
+                                   limit=MAX_QUESTION))
         return
-    parse = await runtime.nlu.parse(text, texts.lang)
-    if parse.needs_fallback(runtime.config.nlu.confidence_threshold):
-        await send_answer(message, runtime.faq.fallback(texts.lang))
-    elif parse.intent == "report_problem":
-        await report.start_from_text(message, state=state, session=session, resident=resident,
-                                     texts=texts, runtime=runtime,
-                                     category=parse.category or "other")
-    elif parse.intent in ("faq_waste", "faq_transport"):
-        await send_answer(message, runtime.faq.answer(parse, text, texts.lang))
-    elif parse.intent == "check_status":
-        numbers = parse.entity_values("report_number")
-        await my_reports.show(message, session=session, resident=resident, texts=texts,
-                              runtime=runtime,
-                              number=int(numbers[0]) if numbers and numbers[0].isdigit() else None)
-    elif parse.intent == "human_handoff":
-        await handoff.start_handoff(message, state=state, session=session, resident=resident,
-                                    texts=texts, runtime=runtime)
-    elif parse.intent == "subscribe":
-        await subscriptions.on_subscribe(message, session=session, resident=resident,
-                                         texts=texts, runtime=runtime)
-    elif parse.intent == "help":
-        await message.answer(texts("help-text"), reply_markup=main_menu(texts))
-    else:  # greet
-        city = runtime.config.city.name.get(texts.lang)
-        name = message.from_user.first_name if message.from_user else ""
-        await message.answer(texts("start-greeting", name=name, city=city),
-                             reply_markup=main_menu(texts))
+    await send_answer(message, runtime.faq.fallback(texts.lang))
 
 
 async def on_faq_key(
@@ -112,5 +90,17 @@ def build_router() -> Router:
     router = Router(name="questions")
     router.message.register(on_ask, MenuButton("menu-ask"))
     router.callback_query.register(on_faq_key, FaqKey.filter())
+    return router
+
+
+def build_intent_router() -> Router:
+    router = Router(name="questions-intents")
+    router.message.register(on_faq_intent, Intent("faq_waste", "faq_transport"))
+    return router
+
+
+def build_fallback_router() -> Router:
+    """Free text no dialog and no intent took: after the intents router (citybot.bot.app)."""
+    router = Router(name="understand")
     router.message.register(understand, StateFilter(None, AskFlow.question), F.text)
     return router

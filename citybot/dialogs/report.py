@@ -16,9 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.dialogs import keyboards
 from citybot.dialogs.callbacks import CategoryPick, ReportAction
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.intents import Intent
 from citybot.dialogs.states import ReportFlow
 from citybot.dialogs.wording import age, local_time
 from citybot.i18n import Texts
+from citybot.nlu import Parse
 from citybot.runtime import Runtime
 from citybot.services import reports
 from citybot.services.nearby import open_reports_nearby
@@ -506,6 +508,21 @@ NEEDS = {
 async def on_unexpected(message: Message, raw_state: str, texts: Texts) -> None:
     """Stickers, voice, video, documents or stray text: say what this step needs; keep all."""
     await message.answer(texts(NEEDS.get(raw_state, "report-need-button")))
+
+
+async def on_report_intent(
+    message: Message, parse: Parse, state: FSMContext, session: AsyncSession, resident: Resident,
+    texts: Texts, runtime: Runtime,
+) -> None:
+    """Free text the NLU read as a problem to report."""
+    await start_from_text(message, state=state, session=session, resident=resident, texts=texts,
+                          runtime=runtime, category=parse.category or "other")
+
+
+def build_intent_router() -> Router:
+    router = Router(name="report-intents")
+    router.message.register(on_report_intent, Intent("report_problem"))
+    return router
 
 
 def build_router() -> Router:

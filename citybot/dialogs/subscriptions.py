@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import SubscriptionAction
+from citybot.dialogs.intents import Intent
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.storage import subscriptions
@@ -175,6 +176,12 @@ def _markup_for(action: str, subscription: Subscription | None, texts: Texts,
     if action == "frequency":
         return frequency_markup(subscription, texts)
     return panel_markup(subscription, texts)
+
+
+def build_intent_router() -> Router:
+    router = Router(name="subscriptions-intents")
+    router.message.register(on_subscribe, Intent("subscribe"))
+    return router
 
 
 def build_router() -> Router:

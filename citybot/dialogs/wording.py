@@ -1,4 +1,5 @@
-"""Small formatting helpers shared by the dialogs: ages and local times in words."""
+"""Small formatting helpers shared by the dialogs and what the outbox draws: ages, local times
+in words, the status icons."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from babel.dates import format_datetime
 
 from citybot.i18n import Texts
 from citybot.storage.models import utcnow
+
+STATUS_ICONS = {
+    "new": "🆕", "acknowledged": "👀", "in_progress": "🛠", "resolved": "✅",
+    "rejected": "⛔", "duplicate": "🔁", "not_responsible": "↪️",
+}
 
 
 def age(texts: Texts, when: datetime, now: datetime | None = None) -> str:

@@ -6,24 +6,13 @@ from __future__ import annotations
 
 import html
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.runtime import Runtime
 from citybot.services import notify, relay
 from citybot.services.workflow import Actor
+from citybot.storage.handoffs import open_handoff_of
 from citybot.storage.models import Handoff, HandoffMessage, HandoffStatus, Resident, utcnow
-
-
-async def open_handoff_of(*, session: AsyncSession, resident_id: int) -> Handoff | None:
-    query = select(Handoff).where(Handoff.resident_id == resident_id,
-                                  Handoff.status == HandoffStatus.open)
-    return (await session.exec(query.order_by(col(Handoff.id).desc()))).first()
-
-
-async def latest_handoff(*, session: AsyncSession, resident_id: int) -> Handoff | None:
-    query = select(Handoff).where(Handoff.resident_id == resident_id)
-    return (await session.exec(query.order_by(col(Handoff.id).desc()))).first()
 
 
 async def start(*, session: AsyncSession, runtime: Runtime, resident: Resident,

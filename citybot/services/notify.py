@@ -2,15 +2,16 @@
 staff group, and notices in the card's thread. Everything goes through the outbox, so a Telegram
 error delays a message but never loses it.
 
-Outbox kinds written here: "notification" (plain Bot API calls to residents), "card_edit" (the
-card re-drawn from the database when it is sent) and "thread" (a notice posted into the card's
-current thread when it is sent). The last two are delivered by citybot.dialogs.staff.deliveries.
+Outbox kinds written here: "notification" (plain Bot API calls to residents),
+"reporter_question" (the reporter's copy of a resolution or rejection, its buttons drawn when
+sent), "card_edit" (the card re-drawn from the database when it is sent) and "thread" (a notice
+posted into the card's current thread when it is sent). All are delivered by their kind in
+citybot.outbox.kinds.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services.workflow import Change
 from citybot.storage import outbox
+from citybot.storage.handoffs import latest_handoff
 from citybot.storage.models import (
     EventKind,
     Handoff,
@@ -36,11 +38,10 @@ from citybot.storage.residents import get_resident
 
 log = logging.getLogger("citybot.notify")
 
+# The reporter's copy of a status message asks a question, by the report's new status.
+REPORTER_QUESTIONS = {ReportStatus.resolved: "fixed", ReportStatus.rejected: "reopen"}
 TEXT_LIMIT = 3500  # of a relayed text per message (Telegram's limit is 4096 with the prefix)
 CAPTION_LIMIT = 1000  # of a caption (Telegram's limit is 1024)
-
-# Builds the inline keyboard (as a Bot API dict) added to the reporter's copy of a status message.
-ReporterMarkup = Callable[[Texts, Report], dict[str, Any] | None]
 
 
 def staff_texts(runtime: Runtime) -> Texts:
@@ -52,12 +53,9 @@ def department_name(runtime: Runtime, report: Report, texts: Texts) -> str:
     return runtime.config.department(report.department).name.get(texts.lang)
 
 
-def message_payload(text: str, photo: str | None = None,
-                    markup: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+def message_payload(text: str, photo: str | None = None) -> tuple[str, dict[str, Any]]:
     """(Bot API method, payload) for a text, or a photo with the text as its caption."""
     payload: dict[str, Any] = {"photo": photo, "caption": text} if photo else {"text": text}
-    if markup:
-        payload["reply_markup"] = markup
     return ("sendPhoto" if photo else "sendMessage"), payload
 
 
@@ -123,9 +121,11 @@ async def post_to_helpdesk(*, session: AsyncSession, runtime: Runtime, handoff: 
 
 async def tell_resident(*, session: AsyncSession, resident: Resident, text: str,
                         report: Report | None = None, photo: str | None = None,
-                        markup: dict[str, Any] | None = None, kind: str = "notification",
+                        ask: str | None = None, kind: str = "notification",
                         dedupe_key: str | None = None) -> None:
-    """A message to a resident; a photo whose text is too long for a caption goes first, bare."""
+    """A message to a resident; a photo whose text is too long for a caption goes first, bare.
+    With `ask` (REPORTER_QUESTIONS), each piece is a "reporter_question" whose buttons the
+    outbox draws (citybot.outbox.residents)."""
     report_id = report.id if report else None
     if photo and len(text) > CAPTION_LIMIT:
         await outbox.enqueue(session=session, kind=kind, method="sendPhoto",
@@ -134,8 +134,11 @@ async def tell_resident(*, session: AsyncSession, resident: Resident, text: str,
                              dedupe_key=f"{dedupe_key}:photo" if dedupe_key else None)
         photo = None
     for number, piece in enumerate(split_text(text)):
-        method, payload = message_payload(piece, photo, markup)
-        await outbox.enqueue(session=session, kind=kind, method=method,
+        method, payload = message_payload(piece, photo)
+        if ask is not None:
+            payload = {**payload, "report_id": report.id, "ask": ask, "lang": resident.language}
+        await outbox.enqueue(session=session, kind=kind if ask is None else "reporter_question",
+                             method=method,
                              chat_id=resident.telegram_id, payload=payload, report_id=report_id,
                              dedupe_key=f"{dedupe_key}:{number}" if dedupe_key else None)
 
@@ -161,10 +164,11 @@ def status_text(change: Change, texts: Texts, runtime: Runtime) -> str:
 
 
 async def status_changed(*, session: AsyncSession, runtime: Runtime, change: Change,
-                         reporter_markup: ReporterMarkup | None = None,
+                         ask_reporter: bool = False,
                          skip_resident: int | None = None) -> int:
     """Tell every follower (but the one who made the change) and re-draw the card; returns how
-    many residents were told."""
+    many residents were told. With `ask_reporter`, the reporter's copy of a resolution asks
+    whether it is fixed, of a rejection offers to reopen (buttons drawn by the outbox)."""
     report, event = change.report, change.event
     await refresh_card(session=session, runtime=runtime, report=report)
     if event.kind == EventKind.assigned:
@@ -175,16 +179,16 @@ async def status_changed(*, session: AsyncSession, runtime: Runtime, change: Cha
             continue
         texts = runtime.translator(resident.language)
         text = status_text(change, texts, runtime)
-        markup = None
-        if resident.id == report.reporter_id and reporter_markup is not None:
-            markup = reporter_markup(texts, report)
-            if markup and report.status == ReportStatus.resolved:
+        ask = None
+        if resident.id == report.reporter_id and ask_reporter:
+            ask = REPORTER_QUESTIONS.get(report.status)
+            if ask == "fixed":
                 text += "\n\n" + texts("notify-ask-fixed")
-            elif markup and report.status == ReportStatus.rejected:
+            elif ask == "reopen":
                 text += "\n\n" + texts("notify-can-reopen",
                                        days=runtime.config.reports.reopen_days)
         await tell_resident(session=session, resident=resident, text=text, report=report,
-                            photo=event.file_id, markup=markup,
+                            photo=event.file_id, ask=ask,
                             dedupe_key=f"status:{event.id}:{resident.id}")
         told += 1
     return told
@@ -231,8 +235,6 @@ async def undeliverable(runtime: Runtime, session: AsyncSession, message: Outbox
                              text=texts("thread-undeliverable", number=str(report.id), who=who),
                              dedupe_key=f"undeliverable:{message.id}")
     elif message.kind == "handoff_reply" and resident is not None:
-        from citybot.services.handoffs import latest_handoff  # handoffs builds on this module
-
         handoff = await latest_handoff(session=session, resident_id=resident.id)
         if handoff is not None:
             await post_to_helpdesk(session=session, runtime=runtime, handoff=handoff,

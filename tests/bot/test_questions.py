@@ -121,3 +121,30 @@ def test_every_answer_button_fits_telegrams_callback_data(city_config) -> None:
     for key in keys:
         assert len(FaqKey(key=key).pack().encode()) <= 64, key
         assert desk.answer_key(key, "ru") is not None, key
+
+
+async def test_a_text_is_parsed_once_however_many_dialogs_look_at_it(emulator, citybot) -> None:
+    """Six dialogs' intent filters, then the fallback, share one parse; a menu button or a
+    command is taken before any intent and costs none."""
+    nlu = citybot.runtime.nlu
+    parsed: list[str] = []
+    original = nlu.parse
+
+    async def counting(text: str, lang: str | None = None):
+        parsed.append(text)
+        return await original(text, lang)
+
+    nlu.parse = counting
+    try:
+        anna = emulator.add_user("Anna")
+        assert "not sure I understood" in (await ask(emulator, anna,
+                                                     "what is the meaning of life"))["text"]
+        assert parsed == ["what is the meaning of life"]  # every intent said no: one parse
+        greeting = await ask(emulator, anna, "hello there")  # greet: the last intent router
+        assert "Anna" in greeting["text"]
+        assert parsed[1:] == ["hello there"]
+        await ask(emulator, anna, "📋 My reports")
+        await ask(emulator, anna, "/help")
+        assert len(parsed) == 2
+    finally:
+        nlu.parse = original

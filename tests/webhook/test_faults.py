@@ -806,8 +806,8 @@ async def test_what_telegram_accepted_while_the_database_was_away_is_not_sent_ag
     anything again (its claim would otherwise be released and the message sent twice)."""
     import socket
 
-    from citybot.bot import courier as courier_module
     from citybot.bot.app import build_bot
+    from citybot.outbox import courier as courier_module
     from citybot.runtime import build_runtime
     from citybot.services.pacing import Pacer
     from citybot.settings import Settings

@@ -144,7 +144,7 @@ async def test_a_report_through_another_worker_wakes_the_leaders_courier(
 async def test_the_outbox_signal_wakes_a_listener_and_comes_back_after_an_error(
     redis_url,
 ) -> None:
-    from citybot.bot.outbox_signal import OutboxSignal
+    from citybot.outbox.signal import OutboxSignal
 
     listening, telling = OutboxSignal(redis_url), OutboxSignal(redis_url)
     wake, stop = asyncio.Event(), asyncio.Event()

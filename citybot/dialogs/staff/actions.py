@@ -16,7 +16,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import StaffAction
-from citybot.dialogs.followup import reporter_markup
 from citybot.dialogs.states import StaffFlow
 from citybot.i18n import Html, Texts
 from citybot.runtime import Runtime
@@ -60,7 +59,7 @@ async def load(query: CallbackQuery, number: int, session: AsyncSession,
 async def announce(session: AsyncSession, runtime: Runtime, change: Change) -> None:
     """The card is re-drawn; the reporter and every follower hear about it."""
     await notify.status_changed(session=session, runtime=runtime, change=change,
-                                reporter_markup=reporter_markup)
+                                ask_reporter=True)
 
 
 def done_text(texts: Texts, report: Report) -> str:

@@ -11,8 +11,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.dialogs.cards import STATUS_ICONS
-from citybot.dialogs.wording import local_time
+from citybot.dialogs.wording import STATUS_ICONS, local_time
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import desk

@@ -1,7 +1,6 @@
 """The courier's deliveries of the staff desk: drawn from the database when they are sent, so a
 late or retried message shows the latest state and lands where the card stands now.
 
-- "card_edit": the card re-drawn in place (status, assignee, last action, overdue flag);
 - "thread": a notice under the card, in its department's topic;
 - "helpdesk": a message in the helpdesk topic, or a conversation's header card (posted or
   re-drawn, with its Close button while the conversation is open).
@@ -16,34 +15,13 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyParameters
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.bot.queues import is_forum, queue_thread
 from citybot.dialogs.callbacks import HelpdeskAction
-from citybot.dialogs.cards import card_keyboard, card_text
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Texts
+from citybot.outbox.topics import helpdesk_thread, queue_thread
 from citybot.runtime import Runtime
 from citybot.services.notify import CAPTION_LIMIT, staff_texts
 from citybot.storage.models import Handoff, HandoffStatus, OutboxMessage, Report
-from citybot.storage.reports import last_event, photo_count
-from citybot.storage.topics import get_topic, remember_topic
-
-HELPDESK = "@helpdesk"  # its topic is remembered like a department's (no department id has "@")
-
-
-async def deliver_card_edit(bot: Bot, runtime: Runtime, session: AsyncSession,
-                            message: OutboxMessage) -> int | None:
-    report = await session.get(Report, message.payload["report_id"])
-    if report is None or report.card_message_id is None:
-        return None  # not posted yet: the card will be drawn as it is then
-    texts = staff_texts(runtime)
-    text = card_text(report, await photo_count(session=session, report_id=report.id), texts,
-                     runtime, hashtag=report.card_thread_id is None,
-                     last_event=await last_event(session=session, report_id=report.id))
-    await session.commit()  # the database is not held while Telegram answers
-    await bot.edit_message_text(text, chat_id=report.card_chat_id,
-                                message_id=report.card_message_id,
-                                reply_markup=card_keyboard(report, texts))
-    return report.card_message_id
 
 
 async def send(bot: Bot, session: AsyncSession, message: OutboxMessage, chat_id: int,
@@ -81,24 +59,6 @@ async def deliver_to_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
 
 
 # ---- the helpdesk ---------------------------------------------------------------------------
-
-async def helpdesk_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
-                          chat_id: int) -> int | None:
-    """The helpdesk topic: from config, or created on first use and remembered."""
-    if runtime.config.staff.helpdesk_topic_id is not None:
-        return runtime.config.staff.helpdesk_topic_id
-    if not await is_forum(bot, runtime, chat_id):
-        return None
-    thread_id = await get_topic(session=session, department=HELPDESK, chat_id=chat_id)
-    if thread_id is None:
-        topic = await bot.create_forum_topic(chat_id, name=staff_texts(runtime)(
-            "helpdesk-topic-name")[:128])
-        thread_id = topic.message_thread_id
-        await remember_topic(session=session, department=HELPDESK, chat_id=chat_id,
-                             thread_id=thread_id)
-        await session.commit()  # a topic is created once, even if the message fails next
-    return thread_id
-
 
 def header_text(handoff: Handoff, texts: Texts, runtime: Runtime) -> str:
     language = runtime.translator(handoff.language)("language-name")
@@ -151,10 +111,3 @@ async def deliver_to_helpdesk(bot: Bot, runtime: Runtime, session: AsyncSession,
         thread_id, reply_to = await helpdesk_thread(bot, runtime, session, chat_id), None
     sent = await send(bot, session, message, chat_id, thread_id, reply_to)
     return sent.message_id
-
-
-DELIVERIES = {
-    "card_edit": deliver_card_edit,
-    "thread": deliver_to_thread,
-    "helpdesk": deliver_to_helpdesk,
-}

@@ -1,30 +1,38 @@
-"""The queue card: how a report looks in its department's topic of the staff group.
-It never shows who reported it: staff talk to residents through the bot."""
+"""The queue card: how a report looks in its department's topic of the staff group, and its two
+deliveries. It never shows who reported it: staff talk to residents through the bot.
+
+- "card": the card posted into its department's queue, then its photos as an album under it;
+- "card_edit": the card re-drawn in place (status, assignee, last action, overdue flag), drawn
+  from the database when it is sent, so a late or retried edit shows the latest state.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram import Bot
+from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto, ReplyParameters
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import StaffAction
-from citybot.dialogs.wording import local_time
+from citybot.dialogs.wording import STATUS_ICONS, local_time
 from citybot.i18n import Html, Texts
+from citybot.outbox.topics import queue_thread
 from citybot.runtime import Runtime
+from citybot.services.notify import staff_texts
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
+    OutboxMessage,
     Report,
     ReportEvent,
+    ReportPhoto,
     ReportStatus,
     utcnow,
 )
-
-STATUS_ICONS = {
-    "new": "🆕", "acknowledged": "👀", "in_progress": "🛠", "resolved": "✅",
-    "rejected": "⛔", "duplicate": "🔁", "not_responsible": "↪️",
-}
+from citybot.storage.reports import last_event, photo_count
 
 
 def map_url(latitude: float, longitude: float) -> str:
@@ -114,3 +122,56 @@ def card_keyboard(report: Report, texts: Texts) -> InlineKeyboardMarkup | None:
                                                                   report=report.id))
     builder.adjust(2)
     return builder.as_markup()
+
+
+# ---- deliveries ------------------------------------------------------------------------------
+
+async def deliver_card(
+    bot: Bot, runtime: Runtime, session: AsyncSession, message: OutboxMessage
+) -> int | None:
+    """Post the card, then its photos as an album under it. Each step is committed as soon as
+    Telegram confirms it, so a retry after a failure resumes instead of posting twice."""
+    report = await session.get(Report, message.payload["report_id"])
+    photos = (await session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report.id)
+                                 .order_by(ReportPhoto.position))).all()
+    chat_id = message.chat_id
+    texts = runtime.translator(runtime.config.city.default_language)
+    if report.card_message_id is None:
+        thread_id = await queue_thread(bot, runtime, session, report.department, chat_id)
+        text = card_text(report, len(photos), texts, runtime, hashtag=thread_id is None)
+        sent = await bot.send_message(chat_id, text, message_thread_id=thread_id,
+                                      reply_markup=card_keyboard(report, texts))
+        report.card_chat_id, report.card_thread_id = chat_id, thread_id
+        report.card_message_id = sent.message_id
+        session.add(report)
+        await session.commit()
+    if photos and not message.payload.get("photos_posted"):
+        caption = texts("card-photos-caption", number=report.id)
+        media = [InputMediaPhoto(media=photo.file_id, caption=caption if i == 0 else None)
+                 for i, photo in enumerate(photos)]
+        reply = ReplyParameters(message_id=report.card_message_id, allow_sending_without_reply=True)
+        if len(media) == 1:
+            await bot.send_photo(chat_id, photos[0].file_id, caption=caption,
+                                 message_thread_id=report.card_thread_id, reply_parameters=reply)
+        else:
+            await bot.send_media_group(chat_id, media, message_thread_id=report.card_thread_id,
+                                       reply_parameters=reply)
+        message.payload = {**message.payload, "photos_posted": True}
+        session.add(message)
+    return report.card_message_id
+
+
+async def deliver_card_edit(bot: Bot, runtime: Runtime, session: AsyncSession,
+                            message: OutboxMessage) -> int | None:
+    report = await session.get(Report, message.payload["report_id"])
+    if report is None or report.card_message_id is None:
+        return None  # not posted yet: the card will be drawn as it is then
+    texts = staff_texts(runtime)
+    text = card_text(report, await photo_count(session=session, report_id=report.id), texts,
+                     runtime, hashtag=report.card_thread_id is None,
+                     last_event=await last_event(session=session, report_id=report.id))
+    await session.commit()  # the database is not held while Telegram answers
+    await bot.edit_message_text(text, chat_id=report.card_chat_id,
+                                message_id=report.card_message_id,
+                                reply_markup=card_keyboard(report, texts))
+    return report.card_message_id

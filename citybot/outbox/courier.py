@@ -24,7 +24,7 @@ import logging
 import os
 import socket
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -53,7 +53,6 @@ from citybot.redaction import redact
 from citybot.runtime import Runtime
 from citybot.services.pacing import Pacer
 from citybot.storage import outbox
-from citybot.storage.fsm import current_session
 from citybot.storage.models import OutboxMessage, OutboxState
 from citybot.storage.residents import mark_blocked
 
@@ -76,10 +75,13 @@ MAX_BACKOFF = timedelta(minutes=10)
 SENDS = frozenset(name for name in METHODS if name.startswith("send") or name == "copyMessage")
 DEFERRED = object()  # the pacer has no slot soon enough: the message goes back to the queue
 
-# A special kind of message is delivered by its own function; the rest are plain Bot API calls.
+# How a kind of message is delivered (see citybot.outbox.kinds): returns the Telegram message id.
 Delivery = Callable[[Bot, Runtime, AsyncSession, OutboxMessage], Awaitable[int | None]]
 # Called in the same transaction when a message turns out undeliverable (403).
 Undeliverable = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
+# Around a drawn delivery: the bot's hook that commits `session` before each Bot API call
+# (SaveBeforeSpeaking), so nothing is said that is not saved and no transaction waits on Telegram.
+SessionScope = Callable[[AsyncSession], contextlib.AbstractContextManager[Any]]
 
 
 def _process_alive(pid: int) -> bool:
@@ -150,6 +152,13 @@ async def send_message_json(bot: Bot, message: OutboxMessage, request_timeout: f
     return result.result.message_id
 
 
+async def as_queued(bot: Bot, runtime: Runtime, session: AsyncSession,
+                    message: OutboxMessage) -> int | None:
+    """The delivery of a message queued as one ready Bot API call (method + payload). The
+    courier sends these concurrently, paced and recorded in group commits, not one by one."""
+    return await call_bot_api(bot, message)
+
+
 def _method(message: OutboxMessage) -> SendMessage:
     return SendMessage.model_validate({"chat_id": message.chat_id, **message.payload})
 
@@ -176,20 +185,24 @@ async def record_leftovers(runtime: Runtime) -> int:
 
 
 class Courier:
-    """Delivers the outbox. Special kinds (cards, thread notices) go one at a time, in order.
-    Plain Bot API calls are each given a slot by the pacer, sent when it comes and recorded in
-    a transaction of their own the moment Telegram answers; `run` claims the next batch while
-    earlier ones are still being sent, keeping at most `ahead` seconds of slots reserved."""
+    """Delivers the outbox, each message by its kind's delivery (`kinds`). Drawn kinds (cards,
+    thread notices) go one at a time, in order. Messages queued as ready Bot API calls
+    (`as_queued`, and any kind not in `kinds`) are each given a slot by the pacer, sent when it
+    comes and recorded the moment Telegram answers; `run` claims the next batch while earlier
+    ones are still being sent, keeping at most `ahead` seconds of slots reserved."""
 
     def __init__(
-        self, bot: Bot, runtime: Runtime, deliveries: dict[str, Delivery] | None = None,
-        worker: str | None = None, *, pacer: Pacer | None = None,
+        self, bot: Bot, runtime: Runtime, kinds: Mapping[str, Delivery] | None = None,
+        worker: str | None = None, *, session_scope: SessionScope | None = None,
+        pacer: Pacer | None = None,
         on_undeliverable: Undeliverable | None = None, ahead: float = 2.0,
         max_in_flight: int = 200, request_timeout: float = REQUEST_TIMEOUT, batch: int = 50,
     ) -> None:
         self.bot = bot
         self.runtime = runtime
-        self.deliveries = deliveries or {}
+        self.drawn = {kind: delivery for kind, delivery in (kinds or {}).items()
+                      if delivery is not as_queued}
+        self.session_scope = session_scope or (lambda session: contextlib.nullcontext())
         self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
         self.pacer = pacer or Pacer()
         self.on_undeliverable = on_undeliverable
@@ -210,8 +223,8 @@ class Courier:
             claimed = await outbox.claim_due(session=session, worker=self.worker, limit=limit)
             plain = []
             for message in claimed:
-                if message.kind in self.deliveries:
-                    await self._deliver_special(session, message)
+                if message.kind in self.drawn:
+                    await self._deliver_drawn(session, message)
                     await session.commit()
                 else:
                     plain.append(message)
@@ -220,20 +233,18 @@ class Courier:
             await asyncio.gather(*started)
         return len(claimed)
 
-    async def _deliver_special(self, session: AsyncSession, message: OutboxMessage) -> None:
+    async def _deliver_drawn(self, session: AsyncSession, message: OutboxMessage) -> None:
         wait = self.pacer.reserve(message.chat_id, send=message.method in SENDS)
         if wait is None:
             await self._record(session, message, DEFERRED)
             return
         await asyncio.sleep(wait)
-        token = current_session.set(session)  # saved before each call (SaveBeforeSpeaking)
         try:
-            outcome = await self.deliveries[message.kind](self.bot, self.runtime, session,
-                                                          message)
+            with self.session_scope(session):  # saved before each call
+                outcome = await self.drawn[message.kind](self.bot, self.runtime, session,
+                                                         message)
         except Exception as error:
             outcome = error
-        finally:
-            current_session.reset(token)
         await self._record(session, message, outcome)
 
     def _start(self, message: OutboxMessage) -> asyncio.Task[None]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from aiogram import Bot
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.bot.queues import queue_thread
-from citybot.dialogs.staff.deliveries import helpdesk_thread
+from citybot.outbox.topics import helpdesk_thread, queue_thread
 from citybot.runtime import Runtime
 from citybot.storage.models import OutboxMessage
 
@@ -34,9 +33,3 @@ async def deliver_summary(bot: Bot, runtime: Runtime, session: AsyncSession,
     sent = await bot.send_message(message.chat_id, message.payload["text"],
                                   message_thread_id=thread_id)
     return sent.message_id
-
-
-DELIVERIES = {
-    "staff_digest": deliver_staff_digest,
-    "broadcast_summary": deliver_summary,
-}
