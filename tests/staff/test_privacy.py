@@ -104,16 +104,16 @@ async def busy_resident(emulator, group, official, person, language: str) -> dic
     number = await file_report(emulator, person, "Huge pothole outside number 12")
     card = await card_of(emulator, group, number)
     emulator.send_text(official, "Is it on the road or the pavement?", chat=group, reply_to=card)
-    relayed = await emulator.wait_for_message(person, contains="pavement")
+    relayed = await emulator.wait_for_message(person, contains="pavement", timeout=15)
     emulator.send_text(person, "On the road, near the school", reply_to=relayed)
-    in_thread = await emulator.wait_for_message(group, contains="near the school")
+    in_thread = await emulator.wait_for_message(group, contains="near the school", timeout=15)
     await emulator.wait_for_message(person)  # passed to the staff
     emulator.send_text(person, "/subscribe")
     await emulator.wait_for_message(person)
     emulator.send_text(person, "/human")
     await emulator.wait_for_message(person)
     emulator.send_text(person, "Where do I take an old sofa?")
-    sofa = await emulator.wait_for_message(group, contains="old sofa")
+    sofa = await emulator.wait_for_message(group, contains="old sofa", timeout=15)
     emulator.send_text(person, "/report")  # left at the category picker: a draft, a state
     await emulator.wait_for_message(person)
     return {"number": number, "card": card, "relayed": relayed, "in_thread": in_thread,
