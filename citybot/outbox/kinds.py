@@ -33,6 +33,7 @@ KINDS: dict[str, Delivery] = {
     "announcement": as_queued,  # /announce or `citybot broadcast`
     "draft_reminder": deliver_draft_reminder,  # citybot.jobs
     "data_copy": deliver_data_copy,  # /mydata: everything held about the resident
+    "retention_notice": as_queued,  # inactive: erased in a month (citybot.services.privacy)
     # into the staff group
     "card": deliver_card,  # a new report in its department's queue (services.reports)
     "card_edit": deliver_card_edit,  # the card re-drawn in place
