@@ -4,7 +4,8 @@ Revision ID: 0007
 Revises: 0004
 Create Date: 2026-12-03 01:00:00.000000
 
-Written to be safe whatever ran before it: the Open311 migration makes reports.reporter_id
+On SQLite, changing reports.reporter_id rebuilds the table (env.py turns foreign keys off
+while migrating, and checks them after). Written to be safe whatever ran before it: the Open311 migration makes reports.reporter_id
 nullable too (making it nullable twice is harmless), and each table or column is created only
 when missing.
 """
