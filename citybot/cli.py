@@ -156,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.set_defaults(func=cmd_audit)
 
     from citybot.bot import broadcast_cli
+    from citybot.bot import nlu_cli as nlu_feedback_cli
     from citybot.nlu import cli as nlu_cli
 
-    nlu_cli.register(sub)
+    nlu_feedback_cli.register(nlu_cli.register(sub))
     broadcast_cli.register(sub)
     return parser
 

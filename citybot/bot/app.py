@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -21,18 +20,9 @@ from aiogram.types import (
     BotCommandScopeChat,
     LinkPreviewOptions,
 )
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.bot import errors
-from citybot.bot.flood import FloodGuard
-from citybot.bot.middlewares import (
-    DatabaseMiddleware,
-    KeepResponseModels,
-    PeopleMiddleware,
-    SaveBeforeSpeaking,
-)
-from citybot.bot.outages import HoldAnswers, HoldUntilSaved, RetryTransient, SpeakAfterSaving
-from citybot.bot.redis_state import AfterCommitStorage, RestoreLostStep
+from citybot.bot import errors, pipeline
+from citybot.bot.pipeline.conversation import AfterCommitStorage
 from citybot.dialogs import (
     fallback,
     followup,
@@ -48,21 +38,19 @@ from citybot.dialogs import (
     subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
-from citybot.dialogs.staff.access import AskBeforeSaving
 from citybot.outbox import Courier, courier_for
 from citybot.runtime import Runtime
-from citybot.storage.fsm import current_session
+
+if TYPE_CHECKING:  # prometheus_client is loaded only where metrics are served (webhook mode)
+    from citybot.bot.metrics import Metrics
 
 log = logging.getLogger("citybot.bot")
 
 
-def build_bot(token: str, api_url: str) -> Bot:
+def build_bot(token: str, api_url: str, *, metrics: Metrics | None = None) -> Bot:
+    """`metrics` (webhook mode) counts the Bot API's 429s."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
-    session.middleware(HoldAnswers())  # a callback answer waits for the commit, makes none
-    session.middleware(SaveBeforeSpeaking())
-    session.middleware(SpeakAfterSaving())  # after the commit: release what was held back
-    session.middleware(RetryTransient())  # a handler's call through a Bot API hiccup
-    session.middleware(KeepResponseModels())
+    pipeline.install(bot_session=session, metrics=metrics)  # around every Bot API call
     return Bot(
         token,
         session=session,
@@ -85,23 +73,12 @@ def build_storage(runtime: Runtime, redis_url: str | None) -> BaseStorage:
             redis_url, key_builder=key_builder, state_ttl=kept, data_ttl=kept))
     from citybot.storage.fsm import SQLStorage
 
-    return SQLStorage(runtime.engine)
-
-
-@contextlib.contextmanager
-def speaking_for(session: AsyncSession) -> Iterator[None]:
-    """A courier's delivery speaks for `session` as a handler does for its update's: the bot's
-    SaveBeforeSpeaking commits it before each Bot API call."""
-    token = current_session.set(session)
-    try:
-        yield
-    finally:
-        current_session.reset(token)
+    return SQLStorage(runtime.engine, shared_session=pipeline.current_session.get)
 
 
 def build_courier(bot: Bot, runtime: Runtime, worker: str | None = None) -> Courier:
     """The outbox's courier (citybot.outbox), sending through this bot's request middlewares."""
-    return courier_for(bot, runtime, worker=worker, session_scope=speaking_for)
+    return courier_for(bot, runtime, worker=worker, session_scope=pipeline.speaking_for)
 
 
 def build_isolation(storage: BaseStorage) -> BaseEventIsolation:
@@ -119,21 +96,9 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     (errors.py) rather than apologised for."""
     dp = Dispatcher(storage=storage, events_isolation=build_isolation(storage),
                     runtime=runtime, telegram_resends=telegram_resends)
-    dp.update.outer_middleware(AskBeforeSaving())
-    dp.update.outer_middleware(HoldUntilSaved())
-    dp.update.outer_middleware(DatabaseMiddleware())
-    dp.update.outer_middleware(PeopleMiddleware())
-    if isinstance(storage, AfterCommitStorage):
-        ttl = timedelta(hours=runtime.config.reports.draft_ttl_hours)
-        dp.update.outer_middleware(RestoreLostStep(storage, draft_ttl=ttl))
-
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
-    flood_guard = FloodGuard(limit=runtime.config.reports.max_messages_per_minute,
-                             redis=getattr(storage, "redis", None))  # shared by the workers
-    residents.message.middleware(flood_guard)
-    residents.callback_query.middleware(flood_guard)
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
@@ -145,6 +110,7 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     ))))
     residents.include_routers(questions.build_fallback_router(), fallback.build_router())
 
+    pipeline.install(dispatcher=dp, residents=residents)  # the road around every handler
     dp.include_routers(errors.build_router(),
                        staff.build_membership_router(runtime.staff_chat_id),
                        staff.build_router(runtime.staff_chat_id),

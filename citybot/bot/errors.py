@@ -8,7 +8,7 @@ second delivery, so there the resident is told, in their language, to try again.
 
 An update whose first Bot API call was made has its work so far committed, claim included
 (SaveBeforeSpeaking): a re-sent copy would be skipped, so it is apologised for in both modes.
-outages.HoldUntilSaved keeps that moment after the update's database work, so such a
+pipeline.update.HoldUntilSaved keeps that moment after the update's database work, so such a
 half-done update is rare: its database went away between two replies of one handler.
 """
 
@@ -20,7 +20,8 @@ from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.types import ErrorEvent
 
-from citybot.bot.outages import UpdateScope, describe, is_outage
+from citybot.bot.outages import describe, is_outage
+from citybot.bot.pipeline.scope import UpdateScope
 from citybot.i18n import Texts, pick_language
 from citybot.runtime import Runtime
 

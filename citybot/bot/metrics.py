@@ -13,14 +13,6 @@ import os
 import time
 from datetime import timedelta
 
-from aiogram import Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import Response, TelegramMethod
-from aiogram.methods.base import TelegramType
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func
@@ -59,23 +51,6 @@ class Metrics:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=directory)
         return generate_latest(registry)
-
-
-class CountRetryAfter(BaseRequestMiddleware):
-    """Counts the 429s the Bot API answers, whoever made the call (handlers or the courier)."""
-
-    def __init__(self, metrics: Metrics) -> None:
-        self.metrics = metrics
-
-    async def __call__(
-        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        try:
-            return await make_request(bot, method)
-        except TelegramRetryAfter:
-            self.metrics.retry_after.inc()
-            raise
 
 
 class _Snapshot:

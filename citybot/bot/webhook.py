@@ -5,7 +5,8 @@ Each worker listens on WEBHOOK_LISTEN with SO_REUSEPORT, so several workers (sta
 among them. An update is answered only once it is handled and committed: a worker killed
 mid-update leaves Telegram without an answer, Telegram sends the update again, and the
 processed_updates claim makes a second delivery a no-op. An update that meets a database or
-Redis outage is answered 500 (errors.py, outages.py): Telegram sends it again the same way.
+Redis outage is answered 500 (errors.py, outages.py, pipeline): Telegram sends it again the
+same way.
 The courier and the scheduler run in the one worker holding the lease (leadership.py).
 deleteWebhook is never called on the way out: the other workers keep serving.
 """
@@ -44,7 +45,7 @@ from citybot.bot.leadership import (
     lease_timing,
     worker_id,
 )
-from citybot.bot.metrics import CountRetryAfter, Metrics
+from citybot.bot.metrics import Metrics
 from citybot.bot.outages import describe, is_outage
 from citybot.config import CityConfig
 from citybot.outbox.signal import OutboxSignal
@@ -164,9 +165,8 @@ async def running_webhook(settings: Settings, config: CityConfig, *, set_webhook
     worker = worker_id()
     runtime = build_runtime(settings, config)
     storage = build_storage(runtime, settings.redis_url)
-    bot = build_bot(token, settings.telegram_api_url)
     metrics = Metrics()
-    bot.session.middleware(CountRetryAfter(metrics))
+    bot = build_bot(token, settings.telegram_api_url, metrics=metrics)
     dp = build_dispatcher(runtime, storage, telegram_resends=True)
     redis = getattr(storage, "redis", None)
     outbox_signal = OutboxSignal(settings.redis_url) if settings.redis_url else None

@@ -156,17 +156,20 @@ async def begin(
 
 async def start_from_text(
     message: Message, *, state: FSMContext, session: AsyncSession, resident: Resident,
-    texts: Texts, runtime: Runtime, category: str,
+    texts: Texts, runtime: Runtime, category: str, confidence: float | None = None,
+    confirm: bool = True,
 ) -> None:
-    """Free text that the NLU read as a report: keep the words, confirm the category."""
+    """Free text that the NLU read as a report: keep the words, confirm the category (or, when
+    the NLU is not sure of it, let the resident choose); the NLU's guess stays with the report."""
     limits = runtime.config.reports
     text = message.text or ""
     usable = reports.check_description(
         text, min_chars=limits.min_description_chars, max_chars=limits.max_description_chars
     ) is None
     draft = await reports.start_draft(
-        session=session, resident=resident, step="confirm_category",
+        session=session, resident=resident, step="confirm_category" if confirm else "category",
         suggested_category=category, description=text.strip() if usable else None,
+        nlu_confidence=confidence,
     )
     await show_step(message, draft, state, texts, runtime)
 
@@ -514,9 +517,13 @@ async def on_report_intent(
     message: Message, parse: Parse, state: FSMContext, session: AsyncSession, resident: Resident,
     texts: Texts, runtime: Runtime,
 ) -> None:
-    """Free text the NLU read as a problem to report."""
+    """Free text the NLU read as a problem to report: the resident confirms its category, or
+    chooses one when the NLU is not sure of it; the NLU's guess and confidence stay with it."""
+    threshold = runtime.config.nlu.confidence_threshold
     await start_from_text(message, state=state, session=session, resident=resident, texts=texts,
-                          runtime=runtime, category=parse.category or "other")
+                          runtime=runtime, category=parse.category or "other",
+                          confidence=parse.confidence,
+                          confirm=parse.category_is_confident(threshold))
 
 
 def build_intent_router() -> Router:

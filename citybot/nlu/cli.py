@@ -15,12 +15,16 @@ from pathlib import Path
 from citybot.nlu.contract import DEFAULT_THRESHOLD, LANGUAGES
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction) -> dict[str, argparse.ArgumentParser]:
+    """Adds `citybot nlu`; returns its parsers ("commands", "train") for citybot.bot.nlu_cli,
+    which adds what needs the database (review, reload, train --with-reviewed)."""
     nlu = subparsers.add_parser(
         "nlu", help="understand residents' messages (train, parse, evaluate)"
     )
     nlu.set_defaults(func=lambda args: _usage(nlu))
-    commands = nlu.add_subparsers(dest="nlu_command", metavar="{train,parse,evaluate}")
+    commands = nlu.add_subparsers(
+        dest="nlu_command", metavar="{train,parse,evaluate,review,reload}"
+    )
 
     train = commands.add_parser("train", help="train the built-in model and cache it")
     train.add_argument("--data", nargs="+", type=Path, help="Rasa YAML files or folders")
@@ -41,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--json", action="store_true", help="print JSON for machines")
     evaluate.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     evaluate.set_defaults(func=cmd_evaluate)
+    return {"commands": commands, "train": train}
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -49,7 +54,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from citybot.nlu.engine import cache_dir, save, train
+    from citybot.nlu.engine import ACTIVE, active_model, cache_dir, save, train
 
     engine = train(args.data)
     info = engine.info
@@ -61,6 +66,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"trained on {info.examples} examples, {info.features} features, "
         f"in {info.seconds:.2f} s; model: {where}"
     )
+    chosen = active_model()
+    if chosen is not None and not args.data:
+        print(f"note: the model trained with reviewed examples stays in use ({chosen.name}); "
+              f"remove {cache_dir() / ACTIVE} to use this one")
     return 0
 
 

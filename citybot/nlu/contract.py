@@ -14,6 +14,7 @@ INTENTS: tuple[str, ...] = (
     "help",
     "human_handoff",
     "subscribe",
+    "propose_idea",
     "out_of_scope",
 )
 CATEGORIES: tuple[str, ...] = (
@@ -52,12 +53,18 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Parse:
-    """What the resident wants: an intent with its confidence, a category for reports, entities."""
+    """What the resident wants: an intent with its confidence, a category for reports, entities.
+
+    `confidence` is the calibrated chance that the whole parse is right: for a report, that the
+    intent and the category both are (`intent_confidence * category_confidence`). The bot asks
+    for the menu when the *intent* is unsure, and for the category when the category is."""
 
     intent: str
     confidence: float
     category: str | None = None
     entities: list[Entity] = field(default_factory=list)
+    intent_confidence: float | None = None  # None: the same as `confidence`
+    category_confidence: float | None = None  # reports only; None: the same as `confidence`
 
     def __post_init__(self) -> None:
         if self.intent not in INTENTS:
@@ -69,9 +76,25 @@ class Parse:
         if not isinstance(self.entities, list):
             object.__setattr__(self, "entities", list(self.entities))
 
+    @property
+    def sure_of_intent(self) -> float:
+        return self.confidence if self.intent_confidence is None else self.intent_confidence
+
+    @property
+    def sure_of_category(self) -> float | None:
+        """How sure the category of a report is (None when there is no category)."""
+        if self.category is None:
+            return None
+        return self.confidence if self.category_confidence is None else self.category_confidence
+
     def is_confident(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
         """True when the bot may act on this parse (the config's `nlu.confidence_threshold`)."""
-        return self.confidence >= threshold
+        return self.sure_of_intent >= threshold
+
+    def category_is_confident(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
+        """False when the bot should let the resident choose the category rather than confirm."""
+        sure = self.sure_of_category
+        return sure is not None and sure >= threshold
 
     def needs_fallback(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
         """True when the bot should offer the menu and a person instead of answering."""

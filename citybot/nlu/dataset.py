@@ -1,8 +1,9 @@
 """Read NLU data in Rasa 3's YAML format (the files `rasa train nlu` accepts unchanged).
 
 Layout (see data/README.md): `data/train/<lang>/*.yml` for training, `data/train/lookups.yml`
-for lookup tables, `data/test/<lang>.yml` for the held-out split. A report's category is the
-sub-intent of the retrieval intent `report_problem/<category>`.
+for lookup tables, `data/test/<lang>.yml` for the held-out split, `data/unseen/<lang>.yml` for
+the second held-out set (written apart from training, as residents write). A report's category
+is the sub-intent of the retrieval intent `report_problem/<category>`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from citybot.nlu.text import detect_lang
 DATA_DIR = Path(__file__).parent / "data"
 TRAIN_DIR = DATA_DIR / "train"
 TEST_DIR = DATA_DIR / "test"
+UNSEEN_DIR = DATA_DIR / "unseen"  # the second held-out set, written apart from training
 
 # [text](entity) or [text](entity:value) or [text]{"entity": "...", "value": "..."}
 _ANNOTATION_RE = re.compile(
@@ -167,6 +169,10 @@ def load_test() -> Dataset:
     return load([TEST_DIR])
 
 
+def load_unseen() -> Dataset:
+    return load([UNSEEN_DIR])
+
+
 def fingerprint(paths: Iterable[Path | str]) -> str:
     """A hash of the files' names and contents: the key of the model cache."""
     digest = hashlib.sha256()
@@ -174,3 +180,27 @@ def fingerprint(paths: Iterable[Path | str]) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def to_rasa_yaml(examples: Iterable[Example], comment: str = "") -> str:
+    """Examples as a Rasa 3 NLU file (`version: "3.1"`, one block per intent or
+    `report_problem/<category>`), readable by `load()` and by `rasa train nlu` alike."""
+    blocks: dict[str, list[str]] = {}
+    for ex in examples:
+        line = " ".join(ex.text.split())
+        blocks.setdefault(ex.label, [])
+        if line and line not in blocks[ex.label]:
+            blocks[ex.label].append(line)
+    out = ['version: "3.1"', ""]
+    if comment:
+        out += [f"# {line}".rstrip() for line in comment.splitlines()] + [""]
+    out.append("nlu:")
+    for label in sorted(blocks):
+        out += [f"- intent: {label}", "  examples: |"]
+        out += [f"    - {_escape_annotations(line)}" for line in blocks[label]]
+    return "\n".join(out) + "\n"
+
+
+def _escape_annotations(line: str) -> str:
+    """A resident's "[x](y)" must not read as an entity annotation."""
+    return _ANNOTATION_RE.sub(lambda m: m.group(0).replace("[", "(").replace("]", ")"), line)

@@ -26,15 +26,23 @@ from citybot.nlu import dataset
 from citybot.nlu.contract import CATEGORIES, INTENTS, OUT_OF_SCOPE, REPORT, Parse
 from citybot.nlu.entities import EntityExtractor
 from citybot.nlu.features import LEXICON_PATH, FeatureConfig, Featurizer, Lexicon, Vectorizer
-from citybot.nlu.model import LinearModel, cross_val_scores, fit_linear, fit_temperature
+from citybot.nlu.model import (
+    LinearModel,
+    cross_val_scores,
+    fit_linear,
+    fit_temperature,
+    softmax,
+)
 from citybot.nlu.text import Lemmatizer, translit
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_CHARS = 1000  # read the first 1000 characters; a report is rarely longer
-C = 1.0
-FEATURES = FeatureConfig(skeleton_chars=True, concept_weight=0.5)
+C = 2.0
+FEATURES = FeatureConfig(
+    skeleton_chars=True, concept_weight=0.5, lead_concepts=True, question_concepts=True
+)
 _WARM_UP = (
     "there is a pothole on Queen Street 5, bus 7 from Central Station to the Zoo #12",
     "на ул. Ленина 5 яма, как доехать от вокзала до цирка, куда сдать батарейки, №12",
@@ -77,6 +85,7 @@ class Engine:
             for row, label in enumerate(model.labels)
             if label.startswith(REPORT + "/")
         ]
+        self._category_index = np.array([row for row, _ in self._category_rows], dtype=np.int64)
 
     def parse(self, text: str, lang: str | None = None) -> Parse:
         """Intent, confidence, category and entities of one message. `lang` is a hint only:
@@ -85,15 +94,26 @@ class Engine:
             return Parse(OUT_OF_SCOPE, 0.0)
         text = text[:MAX_CHARS]  # offsets stay valid: entities point into the original prefix
         indices, values, _ = self.vectorizer.transform_one(text)
-        proba = self.model.proba(indices, values)
-        by_intent = proba @ self._intent_of
+        scores = self.model.scores(indices, values)
+        by_intent = softmax(scores, self.model.temperature) @ self._intent_of
         best = int(by_intent.argmax())
         intent = INTENTS[best]
-        category = None
-        if intent == REPORT:
-            _row, category = max(self._category_rows, key=lambda rc: proba[rc[0]])
+        sure = float(by_intent[best])
         entities = self.extractor.extract(text, intent)
-        return Parse(intent, float(by_intent[best]), category, entities)
+        if intent != REPORT:
+            return Parse(intent, sure, None, entities)
+        # a report always has a category: the best of the report labels, with its own confidence
+        by_category = softmax(scores[self._category_index], self.model.category_temperature)
+        pick = int(by_category.argmax())
+        category_sure = float(by_category[pick])
+        return Parse(
+            intent,
+            sure * category_sure,
+            self._category_rows[pick][1],
+            entities,
+            intent_confidence=sure,
+            category_confidence=category_sure,
+        )
 
     def warm_up(self) -> Engine:
         """Load what is loaded lazily (stemmer, dictionaries, regex caches) now, so that the
@@ -117,6 +137,7 @@ class Engine:
 def _source_fingerprint(paths: Sequence[Path]) -> str:
     digest = hashlib.sha256(f"format {FORMAT_VERSION} {FEATURES} C={C}".encode())
     digest.update(dataset.fingerprint(paths).encode())
+    digest.update(dataset.fingerprint(_calibration_paths()).encode())
     digest.update(LEXICON_PATH.read_bytes())
     here = Path(__file__).parent
     for name in _CODE_FILES:
@@ -147,6 +168,26 @@ def _gazetteers(data: dataset.Dataset) -> dict[str, list[str]]:
     return {name: sorted(set(values)) for name, values in lookups.items()}
 
 
+MIN_CALIBRATION = 100  # held-out examples needed to fit the temperatures on them
+
+
+def _calibration_paths() -> list[Path]:
+    return [dataset.TEST_DIR] if dataset.TEST_DIR.is_dir() else []
+
+
+def _temperature(labels, model_labels, weights, bias, calibration, vectorizer, oof) -> float:
+    """The softmax temperature: fitted on the held-out split when there is one (text written
+    apart from training: the model is as sure there as on new text), else on the out-of-fold
+    scores of the training data (`oof()`), which are too easy and give a sharper softmax. The
+    category of a report uses the same temperature: the split has too few wrong categories
+    (4 of 219) to fit one of its own."""
+    known = [ex for ex in calibration if ex.label in model_labels]
+    if len(known) >= MIN_CALIBRATION:
+        scores = vectorizer.transform([ex.text for ex in known]) @ weights + bias
+        return fit_temperature(np.asarray(scores), [ex.label for ex in known], model_labels)
+    return fit_temperature(oof(), labels, model_labels)
+
+
 def train(paths: Sequence[Path | str] | None = None) -> Engine:
     """Train from Rasa YAML files (default: the package's training data). Deterministic."""
     started = time.perf_counter()
@@ -157,11 +198,13 @@ def train(paths: Sequence[Path | str] | None = None) -> Engine:
     lemmatizer = Lemmatizer()
     featurizer = Featurizer(FEATURES, lemmatizer, Lexicon.load(lemmatizer))
     texts, labels, strata, groups = _training_rows(data.examples)
-    vectorizer = Vectorizer(featurizer).fit(texts)
-    X = vectorizer.transform(texts)
+    vectorizer = Vectorizer(featurizer)
+    X = vectorizer.fit_transform(texts)
     model_labels, weights, bias = fit_linear(X, labels, C)
-    oof = cross_val_scores(X, labels, model_labels, strata, groups, C)
-    temperature = fit_temperature(oof, labels, model_labels)
+    temperature = _temperature(
+        labels, model_labels, weights, bias, dataset.load(_calibration_paths()).examples,
+        vectorizer, lambda: cross_val_scores(X, labels, model_labels, strata, groups, C),
+    )  # fmt: skip
     model = LinearModel(model_labels, weights, bias, temperature)
     lookups = _gazetteers(data)
     info = TrainingInfo(
@@ -205,6 +248,7 @@ def save(engine: Engine, directory: Path) -> Path:
         "format": FORMAT_VERSION,
         "labels": engine.model.labels,
         "temperature": engine.model.temperature,
+        "category_temperature": engine.model.category_temperature,
         "vocab": sorted(engine.vectorizer.vocab, key=engine.vectorizer.vocab.__getitem__),
         "features": engine.vectorizer.featurizer.config.to_dict(),
         "lemmas": engine.vectorizer.featurizer.lemmatizer.known(),
@@ -245,11 +289,66 @@ def load(json_path: Path) -> Engine:
     featurizer = Featurizer(FeatureConfig(**meta["features"]), lemmatizer, Lexicon.load(lemmatizer))
     vocab = {key: i for i, key in enumerate(meta["vocab"])}
     vectorizer = Vectorizer(featurizer, vocab, idf.tolist())
-    model = LinearModel(meta["labels"], weights, bias, float(meta["temperature"]))
+    model = LinearModel(
+        meta["labels"], weights, bias, float(meta["temperature"]),
+        float(meta["category_temperature"]),
+    )  # fmt: skip
     info = TrainingInfo(**meta["info"])
     lookups = meta["lookups"]
     extractor = EntityExtractor(lookups, lemmatizer, _known_words(vectorizer))
     return Engine(vectorizer, model, extractor, info, lookups).warm_up()
+
+
+# --- the active model: one trained with reviewed examples, chosen by `citybot nlu train
+# --with-reviewed`; `citybot nlu reload` tells running bots to load it now ------------------
+
+ACTIVE = "active.json"
+RELOAD_STAMP = "reload"
+
+
+def base_fingerprint() -> str:
+    """The key of the package's own model (its data, lexicon and code)."""
+    return _source_fingerprint([dataset.TRAIN_DIR])
+
+
+def activate(engine: Engine, directory: Path | None = None) -> Path:
+    """Save the engine and make it the one `load_engine()` gives (while the package's data is
+    the same as when it was trained: a new release of the data wins over an old choice)."""
+    directory = directory or cache_dir()
+    model = save(engine, directory)
+    pointer = {"model": model.name, "base": base_fingerprint(), "info": engine.info.__dict__}
+    _atomic_write(directory / ACTIVE, lambda f: f.write(json.dumps(pointer).encode()))
+    return model
+
+
+def active_model(directory: Path | None = None) -> Path | None:
+    """The model chosen by `activate()`, when there is one and it still applies."""
+    directory = directory or cache_dir()
+    try:
+        pointer = json.loads((directory / ACTIVE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if pointer.get("base") != base_fingerprint():
+        return None
+    model = directory / str(pointer.get("model", ""))
+    return model if model.is_file() else None
+
+
+def request_reload(directory: Path | None = None) -> Path:
+    """Tell running bots to load the active model now (they look at this stamp's time)."""
+    directory = directory or cache_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = directory / RELOAD_STAMP
+    _atomic_write(stamp, lambda f: f.write(str(time.time()).encode()))
+    return stamp
+
+
+def reload_requested_at(directory: Path | None = None) -> float:
+    """When `request_reload()` last ran (0.0: never)."""
+    try:
+        return (directory or cache_dir()).joinpath(RELOAD_STAMP).stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def load_engine(
@@ -258,9 +357,17 @@ def load_engine(
     directory: Path | None = None,
     retrain: bool = False,
 ) -> Engine:
-    """The engine for the given training data (default: the package's), from cache if fresh."""
-    paths = [Path(p) for p in (paths or [dataset.TRAIN_DIR])]
+    """The engine for the given training data (default: the package's), from cache if fresh.
+    Without `paths`, the active model (`activate()`) when there is one."""
     directory = directory or cache_dir()
+    if not paths and not retrain:
+        chosen = active_model(directory)
+        if chosen is not None:
+            try:
+                return load(chosen)
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("active NLU model %s unreadable (%s); using the default", chosen, exc)
+    paths = [Path(p) for p in (paths or [dataset.TRAIN_DIR])]
     key = _source_fingerprint(paths)
     cached = directory / f"model-{key[:20]}.json"
     if not retrain and cached.exists():

@@ -8,6 +8,7 @@ splits right from wrong, and parse latency (median and p99 over at least 2,000 p
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from citybot.nlu.contract import DEFAULT_THRESHOLD, ENTITY_TYPES, INTENTS, Parse
+from citybot.nlu.contract import DEFAULT_THRESHOLD, ENTITY_TYPES, INTENTS, OUT_OF_SCOPE, Parse
 from citybot.nlu.dataset import Example
 from citybot.nlu.engine import Engine
 
@@ -56,8 +57,7 @@ class Report:
                 "lang": p.example.lang,
                 "text": p.example.text,
                 "expected": p.example.label,
-                "got": (p.parse.category and f"{p.parse.intent}/{p.parse.category}")
-                or p.parse.intent,
+                "got": _label(p.parse),
                 "confidence": round(p.parse.confidence, 3),
             }
             for p in self.predictions
@@ -103,6 +103,7 @@ def summarize(predictions: Sequence[Prediction], threshold: float) -> dict[str, 
         confusion[p.example.intent][p.parse.intent] += 1
     confident = [p for p in predictions if p.parse.is_confident(threshold)]
     confident_wrong = [p for p in confident if not (p.intent_ok and p.category_ok)]
+    oos = [p for p in predictions if p.example.intent == OUT_OF_SCOPE]
     return {
         "examples": n,
         "intent_accuracy": round(sum(p.intent_ok for p in predictions) / n, 4),
@@ -120,6 +121,62 @@ def summarize(predictions: Sequence[Prediction], threshold: float) -> dict[str, 
         if confident
         else None,
         "confident_errors": len(confident_wrong),
+        "out_of_scope_recall": round(sum(p.intent_ok for p in oos) / len(oos), 4) if oos else None,
+        "reliability": reliability(predictions, threshold),
+        "confusion_pairs": confusion_pairs(predictions),
+    }
+
+
+def _label(parse: Parse) -> str:
+    return f"{parse.intent}/{parse.category}" if parse.category else parse.intent
+
+
+def confusion_pairs(predictions: Sequence[Prediction]) -> list[tuple[str, str, int]]:
+    """(expected label, predicted label, how many) of the wrong parses, most frequent first."""
+    pairs = Counter(
+        (p.example.label, _label(p.parse))
+        for p in predictions
+        if not (p.intent_ok and p.category_ok)
+    )
+    return [(gold, got, n) for (gold, got), n in pairs.most_common()]
+
+
+RELIABILITY_BINS = (0.0, 0.55, 0.8, 0.95, 0.99, 1.0)
+
+
+def reliability(predictions: Sequence[Prediction], threshold: float) -> dict[str, Any]:
+    """How far the confidence can be trusted: accuracy (intent and category right) of the parses
+    above and below the threshold, per confidence bin, the expected calibration error (mean
+    |confidence - accuracy| over ten bins, weighted), and the share of parses that say 1.0."""
+    def acc(group: Sequence[Prediction]) -> float | None:
+        return round(sum(p.intent_ok and p.category_ok for p in group) / len(group), 4) \
+            if group else None
+
+    n = len(predictions)
+    above = [p for p in predictions if p.parse.confidence >= threshold]
+    below = [p for p in predictions if p.parse.confidence < threshold]
+    bins = []
+    for lo, hi in itertools.pairwise(RELIABILITY_BINS):
+        group = [p for p in predictions
+                 if lo <= p.parse.confidence < hi or (hi == 1.0 and p.parse.confidence == 1.0)]
+        bins.append({"from": lo, "to": hi, "parses": len(group), "accuracy": acc(group)})
+    ece = 0.0
+    for k in range(10):
+        lo, hi = k / 10, (k + 1) / 10
+        group = [p for p in predictions
+                 if lo < p.parse.confidence <= hi or (k == 0 and p.parse.confidence == 0)]
+        if group:
+            mean_conf = sum(p.parse.confidence for p in group) / len(group)
+            ece += len(group) / n * abs(mean_conf - (acc(group) or 0.0))
+    return {
+        "threshold": threshold,
+        "above": {"parses": len(above), "accuracy": acc(above)},
+        "below": {"parses": len(below), "accuracy": acc(below)},
+        "bins": bins,
+        "ece": round(ece, 4),
+        "says_one": round(sum(round(p.parse.confidence, 4) >= 1.0 for p in predictions) / n, 4),
+        "mean_confidence": round(sum(p.parse.confidence for p in predictions) / n, 4),
+        "accuracy": acc(predictions),
     }
 
 

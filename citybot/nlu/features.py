@@ -37,6 +37,7 @@ class Lexicon:
         self._prefixes: list[tuple[str, str]] = []
         self._pairs: list[tuple[str, str, str]] = []
         self._memo: dict[str, frozenset[str]] = {}
+        self._pair_memo: dict[str, tuple[tuple[str, str], ...]] = {}
         for concept, entries in concepts.items():
             for entry in entries:
                 words = [self._pattern(w, lemmatizer) for w in str(entry).split()]
@@ -71,15 +72,34 @@ class Lexicon:
             found = self._memo[unit] = frozenset(hits)
         return found
 
+    def _pairs_from(self, unit: str) -> tuple[tuple[str, str], ...]:
+        """(second word's pattern, concept) of the two-word entries whose first word is `unit`."""
+        found = self._pair_memo.get(unit)
+        if found is None:
+            found = self._pair_memo[unit] = tuple(
+                (second, concept)
+                for first, second, concept in self._pairs
+                if self._matches(first, unit)
+            )
+        return found
+
     def concepts(self, units: Sequence[str]) -> Counter[str]:
         out: Counter[str] = Counter()
         for unit in units:
             out.update(self._of(unit))
-        for first, second, concept in self._pairs:
-            for a, b in itertools.pairwise(units):
-                if self._matches(first, a) and self._matches(second, b):
+        for a, b in itertools.pairwise(units):
+            for second, concept in self._pairs_from(a):
+                if self._matches(second, b):
                     out[concept] += 1
         return out
+
+
+_CLAUSE_ENDS = frozenset({",", ".", "!", ";", "+", "and", "also", "plus", "и", "а", "ещё", "еще"})
+
+
+def _ends_clause(norm: str, words_so_far: int) -> bool:
+    """A token that closes the first clause, once it holds two words or more."""
+    return words_so_far >= 2 and norm in _CLAUSE_ENDS
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,8 @@ class FeatureConfig:
     char_weight: float = 1.0
     word_weight: float = 1.0
     concept_weight: float = 1.0
+    lead_concepts: bool = False  # concepts of the first clause again, as "lead:<concept>"
+    question_concepts: bool = False  # in a question, each concept again as "q:<concept>"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -113,7 +135,10 @@ class Featurizer:
         words: Counter[str] = Counter()
         lemmas: list[str] = []
         units: list[str] = []
+        lead = 0  # units of the first clause: what a two-problem message leads with
         for token in tokenize(text):
+            if not lead and units and _ends_clause(token.norm, len(lemmas)):
+                lead = len(units)
             norm = token.norm
             if token.is_number:
                 shape = "#" + "0" * min(len(norm), 4)
@@ -144,6 +169,11 @@ class Featurizer:
             for first, second in itertools.pairwise(lemmas):
                 words[f"{first} {second}"] += 1
         concepts = self.lexicon.concepts(units) if self.lexicon else Counter()
+        if cfg.question_concepts and concepts.get("question"):
+            concepts.update({"q:" + k: 1 for k in list(concepts) if k != "question"})
+        if cfg.lead_concepts and self.lexicon and lead:
+            first = self.lexicon.concepts(units[:lead])
+            concepts.update({"lead:" + k: n for k, n in first.items()})
         return chars, words, concepts
 
 
@@ -165,6 +195,11 @@ class Vectorizer:
         return len(self.vocab)
 
     def fit(self, texts: Iterable[str], min_df: int = 1) -> Vectorizer:
+        self.fit_transform(texts, min_df)
+        return self
+
+    def fit_transform(self, texts: Iterable[str], min_df: int = 1):
+        """Fit the vocabulary and return the matrix of the same texts, featurised once."""
         docs = [self.featurizer.counts(t) for t in texts]
         df: Counter[str] = Counter()
         for groups in docs:
@@ -174,17 +209,20 @@ class Vectorizer:
         keys = sorted(k for k, v in df.items() if v >= min_df)
         self.vocab = {k: i for i, k in enumerate(keys)}
         self.idf = [math.log((1 + n_docs) / (1 + df[k])) + 1.0 for k in keys]
-        return self
+        return self._matrix([self._weigh(groups) for groups in docs])
 
     def transform_one(self, text: str) -> tuple[list[int], list[float], float]:
         """Column indices, weights, and the share of the text's features the model knows."""
+        return self._weigh(self.featurizer.counts(text))
+
+    def _weigh(self, groups) -> tuple[list[int], list[float], float]:
         cfg = self.featurizer.config
         indices: list[int] = []
         values: list[float] = []
         seen = total = 0
         for group, counts, weight in zip(
             GROUPS,
-            self.featurizer.counts(text),
+            groups,
             (cfg.char_weight, cfg.word_weight, cfg.concept_weight),
             strict=True,
         ):
@@ -206,14 +244,16 @@ class Vectorizer:
 
     def transform(self, texts: Iterable[str]):
         """A scipy CSR matrix of many texts (training and evaluation only)."""
+        return self._matrix(self.transform_one(text) for text in texts)
+
+    def _matrix(self, vectors):
         from scipy.sparse import csr_matrix
 
         data: list[float] = []
         rows: list[int] = []
         cols: list[int] = []
         n = 0
-        for n, text in enumerate(texts, start=1):
-            idx, vals, _ = self.transform_one(text)
+        for n, (idx, vals, _) in enumerate(vectors, start=1):
             cols.extend(idx)
             data.extend(vals)
             rows.extend([n - 1] * len(idx))

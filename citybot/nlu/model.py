@@ -3,8 +3,11 @@
 Labels are flat: the eight intents plus `report_problem/<category>`, so one model gives both the
 intent (its labels' probabilities summed) and the category. Training uses scikit-learn's
 LinearSVC (0.15 s here; logistic regression scored no better and took 0.8-12 s); its scores become
-probabilities through a softmax whose temperature is fitted on cross-validated scores, so that
-"confidence 0.6" means right about 60% of the time. Inference needs numpy only.
+probabilities through a softmax whose temperature is fitted so that "confidence 0.6" means right
+about 60% of the time: on the held-out split (text written apart from training, as unseen text
+is), else on cross-validated scores, which are too easy and make the model overconfident. The
+category of a report has a temperature of its own, over the report labels alone. Inference
+needs numpy only.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class LinearModel:
     weights: np.ndarray  # (n_features, n_labels), float32
     bias: np.ndarray  # (n_labels,)
     temperature: float
+    category_temperature: float | None = None  # None: the same as `temperature`
 
     def scores(self, indices: Sequence[int], values: Sequence[float]) -> np.ndarray:
         if not indices:
@@ -31,6 +35,10 @@ class LinearModel:
 
     def proba(self, indices: Sequence[int], values: Sequence[float]) -> np.ndarray:
         return softmax(self.scores(indices, values), self.temperature)
+
+    def __post_init__(self) -> None:
+        if self.category_temperature is None:
+            self.category_temperature = self.temperature
 
 
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -30,7 +31,7 @@ from citybot.nlu.contract import (
     Entity,
     Parse,
 )
-from citybot.nlu.engine import Engine, load_engine
+from citybot.nlu.engine import Engine, load_engine, reload_requested_at
 from citybot.nlu.entities import normalize_route
 
 log = logging.getLogger(__name__)
@@ -43,12 +44,27 @@ class NLUService(Protocol):
 
 
 class BuiltinNLU:
-    """The in-process engine, loaded (in a worker thread) on first use or by `start()`."""
+    """The in-process engine, loaded (in a worker thread) on first use or by `start()`.
 
-    def __init__(self, engine: Engine | None = None, loader: Callable[[], Engine] = load_engine):
+    `citybot nlu reload` touches a stamp in the model cache; at most every RELOAD_CHECK_S a
+    parse looks at its time and, when it is newer than the model in use, loads the active model
+    beside (the residents keep being answered by the old one until the new one is ready)."""
+
+    RELOAD_CHECK_S = 2.0
+
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        loader: Callable[[], Engine] = load_engine,
+        stamp: Callable[[], float] = reload_requested_at,
+    ):
         self._engine = engine
         self._loader = loader
+        self._stamp = stamp
         self._lock = asyncio.Lock()
+        self._seen_stamp = stamp()
+        self._checked = time.monotonic()
+        self._reloading: asyncio.Task | None = None
 
     async def start(self) -> Engine:
         if self._engine is None:
@@ -57,12 +73,38 @@ class BuiltinNLU:
                     self._engine = await asyncio.to_thread(self._loader)
         return self._engine
 
+    async def reload(self) -> Engine:
+        """Load the active model now and use it from the next parse on."""
+        engine = await asyncio.to_thread(self._loader)
+        self._engine = engine
+        log.info("NLU model reloaded: %s examples, trained in %.2f s",
+                 engine.info.examples, engine.info.seconds)
+        return engine
+
+    def _reload_if_asked(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.RELOAD_CHECK_S or self._reloading is not None:
+            return
+        self._checked = now
+        stamp = self._stamp()
+        if stamp > self._seen_stamp:
+            self._seen_stamp = stamp
+            self._reloading = asyncio.create_task(self.reload())
+            self._reloading.add_done_callback(self._reloaded)
+
+    def _reloaded(self, task: asyncio.Task) -> None:
+        self._reloading = None
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("NLU reload failed (%s); keeping the model in use", task.exception())
+
     async def parse(self, text: str, lang: str | None = None) -> Parse:
         engine = self._engine or await self.start()
+        self._reload_if_asked()
         return engine.parse(text, lang)
 
     async def close(self) -> None:
-        return None
+        if self._reloading is not None:
+            self._reloading.cancel()
 
 
 class RasaNLU:

@@ -59,6 +59,7 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
     lines = [
         f"{STATUS_ICONS.get(report.status, '•')} <b>#{report.id}</b> · {category.emoji} "
         f"{escape(category.name.get(texts.lang), quote=False)}",
+        *nlu_line(report, texts, runtime),
         escape(report.description, quote=False),
         "",
         f"📍 {place}",
@@ -78,6 +79,15 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
     return "\n".join(lines)
 
 
+def nlu_line(report: Report, texts: Texts, runtime: Runtime) -> list[str]:
+    """"🤖 roads, 0.62" when the NLU chose the category and was not sure of it."""
+    sure = report.nlu_confidence
+    if sure is None or report.nlu_category is None or \
+            sure >= runtime.config.nlu.card_confidence_below:
+        return []
+    return [texts("card-nlu-unsure", category=report.nlu_category, confidence=f"{sure:.2f}")]
+
+
 def last_action(event: ReportEvent, texts: Texts, runtime: Runtime) -> str:
     """The card's "last action" line: what happened, by whom, and the note, shortened."""
     if event.kind == EventKind.assigned:
@@ -87,6 +97,9 @@ def last_action(event: ReportEvent, texts: Texts, runtime: Runtime) -> str:
         name = runtime.config.department(moved_from).name.get(texts.lang) \
             if moved_from in {d.id for d in runtime.config.departments} else moved_from
         what = texts("card-last-reassigned", department=name)
+    elif event.kind == EventKind.recategorised:
+        old = (event.note or "").split("→")[0]
+        what = texts("card-last-recategorised", old=old, name=event.actor_name or "")
     elif event.kind == EventKind.merged:
         what = texts("card-last-merged", number=(event.note or "").lstrip("#"))
     elif event.actor_kind == "resident":
@@ -106,7 +119,8 @@ CARD_BUTTONS = (
     ("button-take", "take"), ("button-progress", "progress"),
     ("button-resolve", "resolve"), ("button-reject", "reject"),
     ("button-not-ours", "not_responsible"), ("button-duplicate", "duplicate"),
-    ("button-reassign", "reassign"),
+    ("button-reassign", "reassign"), ("button-category", "category"),
+    ("button-not-report", "not_report"),
 )
 
 

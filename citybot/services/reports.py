@@ -63,13 +63,14 @@ async def get_draft(*, session: AsyncSession, resident_id: int) -> ReportDraft |
 async def start_draft(
     *, session: AsyncSession, resident: Resident, step: str, category: str | None = None,
     suggested_category: str | None = None, description: str | None = None,
+    nlu_confidence: float | None = None,
 ) -> ReportDraft:
     """A fresh draft for the resident; an unfinished one is replaced."""
     await session.exec(delete(ReportDraft).where(ReportDraft.resident_id == resident.id))
     draft = ReportDraft(
         resident_id=resident.id, token=secrets.token_hex(16), step=step, category=category,
         suggested_category=suggested_category, description=description,
-        language=resident.language,
+        nlu_confidence=nlu_confidence, language=resident.language,
     )
     session.add(draft)
     await session.flush()
@@ -144,6 +145,8 @@ async def file_report(
         created_at=now,
         updated_at=now,
         due_at=now + timedelta(hours=category.sla_hours),
+        nlu_category=draft.suggested_category if draft.nlu_confidence is not None else None,
+        nlu_confidence=draft.nlu_confidence,
     )
     session.add(report)
     await session.flush()

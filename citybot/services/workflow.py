@@ -93,6 +93,9 @@ def _record(session: AsyncSession, report: Report, *, kind: str, actor: Actor, b
     return event
 
 
+record = _record  # for the services that record events of their own (nlu_feedback)
+
+
 def _must_be_open(report: Report) -> None:
     if not is_open(report):
         raise Refused("staff-refused-closed", number=str(report.id), status=report.status)

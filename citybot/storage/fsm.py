@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Mapping
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -21,10 +20,6 @@ from citybot.storage.models import ConversationState, utcnow
 
 StateType = str | State | None
 
-# The session of the work in hand (an update, a delivery): conversation state commits together with
-# the rest of that work, and citybot.bot.middlewares.SaveBeforeSpeaking commits it before the bot
-# calls Telegram, so no transaction is held open while Telegram answers.
-current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 
 @cache
@@ -60,10 +55,16 @@ class SQLStorage(BaseStorage):
     """State and data of each conversation in the `conversation_states` table.
 
     Reads are served from a write-through copy in memory, filled from the table on first use:
-    this storage is for one bot process (several workers share Redis, see REDIS_URL)."""
+    this storage is for one bot process (several workers share Redis, see REDIS_URL).
 
-    def __init__(self, engine: AsyncEngine, key_builder: KeyBuilder | None = None) -> None:
+    `shared_session` names the session of the work in hand (an update, a delivery), if any:
+    state is then written in it and commits together with the rest of that work. The bot
+    hands in its update pipeline's `current_session.get`; storage keeps no such context."""
+
+    def __init__(self, engine: AsyncEngine, key_builder: KeyBuilder | None = None, *,
+                 shared_session: Callable[[], AsyncSession | None] = lambda: None) -> None:
         self._engine = engine
+        self._shared_session = shared_session
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         self._keys = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
         self._dialect = engine.dialect.name
@@ -71,7 +72,7 @@ class SQLStorage(BaseStorage):
 
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
-        shared = current_session.get()
+        shared = self._shared_session()
         if shared is not None:
             yield shared
             return

@@ -137,6 +137,8 @@ class Report(SQLModel, table=True):
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
+    nlu_category: str | None = Field(default=None, max_length=32)  # what the NLU read, if it did
+    nlu_confidence: float | None = None  # how sure it was (of the report and its category)
 
 
 class ReportDraft(SQLModel, table=True):
@@ -150,6 +152,7 @@ class ReportDraft(SQLModel, table=True):
     step: str = Field(default="category", max_length=32)
     category: str | None = Field(default=None, max_length=32)
     suggested_category: str | None = Field(default=None, max_length=32)
+    nlu_confidence: float | None = None  # how sure the NLU was of suggested_category
     description: str | None = Field(default=None, sa_column=Column(Text))
     latitude: float | None = None
     longitude: float | None = None
@@ -199,6 +202,7 @@ class EventKind(StrEnum):
     assigned = "assigned"  # an official took over a report without changing its status
     merged = "merged"  # another report was merged into this one as its duplicate
     feedback = "feedback"  # the reporter confirmed the fix (👍)
+    recategorised = "recategorised"  # staff changed the category (note: "old→new")
 
 
 class ReportEvent(SQLModel, table=True):
@@ -423,3 +427,27 @@ class AuditRecord(SQLModel, table=True):
     action: str = Field(max_length=32)  # report_viewed, take, resolve, reply, export, ...
     report_id: int | None = Field(default=None, index=True)  # None: many reports (an export)
     detail: str | None = Field(default=None, max_length=128)  # e.g. "new→acknowledged"
+
+
+class NluExampleStatus(StrEnum):
+    new = "new"
+    accepted = "accepted"
+    dropped = "dropped"
+
+
+class NluExample(SQLModel, table=True):
+    """A labelled example learnt from an official's correction (a report's category changed, a
+    message marked "not a report"), masked of personal data, waiting for `citybot nlu review`."""
+
+    __tablename__ = "nlu_examples"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    language: str = Field(max_length=8)
+    intent: str = Field(max_length=32)
+    category: str | None = Field(default=None, max_length=32)
+    source: str = Field(max_length=32)  # category_changed | not_a_report
+    report_id: int | None = Field(default=None, index=True)
+    status: str = Field(default=NluExampleStatus.new, max_length=16, index=True)
+    created_at: datetime = _when()
+    reviewed_at: datetime | None = _when(nullable=True)

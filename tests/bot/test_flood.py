@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy.engine import make_url
 
-from citybot.bot.flood import MemoryCounter, RedisCounter, Verdict
+from citybot.bot.pipeline.flood import MemoryCounter, RedisCounter, Verdict
 from citybot.testing import running_bot
 
 H, W, D = Verdict.handle, Verdict.warn, Verdict.drop

@@ -12,7 +12,8 @@ from citybot.nlu import CATEGORIES, INTENTS, Entity, Parse
 
 def test_contract_ids() -> None:
     assert INTENTS == ("report_problem", "faq_waste", "faq_transport", "check_status", "greet",
-                       "help", "human_handoff", "subscribe", "out_of_scope")  # fmt: skip
+                       "help", "human_handoff", "subscribe", "propose_idea",
+                       "out_of_scope")  # fmt: skip
     assert CATEGORIES == ("roads", "lighting", "waste", "dumping", "graffiti", "water",
                           "greenery", "noise", "vehicles", "snow", "other")  # fmt: skip
 

@@ -56,7 +56,8 @@ def test_no_duplicates_within_a_language() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", dataset.yaml_files([dataset.TRAIN_DIR, dataset.TEST_DIR]), ids=lambda p: p.name
+    "path", dataset.yaml_files([dataset.TRAIN_DIR, dataset.TEST_DIR, dataset.UNSEEN_DIR]),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
 )
 def test_files_are_rasa_3_yaml(path) -> None:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -10,10 +10,12 @@ from .conftest import card_of, current, file_report, press
 
 ENGLISH = {"take": "🙋 Take", "progress": "🛠 In progress", "resolve": "✅ Resolved",
            "reject": "⛔ Reject", "not_ours": "↪️ Not our responsibility",
-           "duplicate": "🔁 Duplicate of #…", "reassign": "➡️ Reassign"}
+           "duplicate": "🔁 Duplicate of #…", "reassign": "➡️ Reassign",
+           "category": "🏷 Category", "not_report": "🚫 Not a report"}
 RUSSIAN = {"take": "🙋 Взять", "progress": "🛠 В работе", "resolve": "✅ Решено",
            "reject": "⛔ Отклонить", "not_ours": "↪️ Не наша зона",
-           "duplicate": "🔁 Дубликат #…", "reassign": "➡️ Передать"}
+           "duplicate": "🔁 Дубликат #…", "reassign": "➡️ Передать",
+           "category": "🏷 Категория", "not_report": "🚫 Не обращение"}
 
 
 async def test_take_progress_resolve_and_confirm_in_english(

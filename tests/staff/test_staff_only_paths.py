@@ -35,6 +35,7 @@ from citybot.storage.models import (
     Follower,
     Handoff,
     HandoffMessage,
+    NluExample,
     OutboxMessage,
     Report,
     ReportEvent,
@@ -107,7 +108,7 @@ async def snapshot(desk: Desk) -> dict[str, Any]:
                     for h in (await session.exec(select(Handoff))).all()]
         counts = {model.__name__: (await session.exec(
             select(func.count()).select_from(model))).one()
-            for model in (ReportEvent, OutboxMessage, Follower, HandoffMessage)}
+            for model in (ReportEvent, OutboxMessage, Follower, HandoffMessage, NluExample)}
     sent = {user.first_name: len(desk.emulator.messages(user)) for user in (desk.anna, desk.boris)}
     return {"reports": reports, "broadcasts": broadcasts, "handoffs": handoffs, **counts,
             "messages to residents": sent}
@@ -169,6 +170,11 @@ def card_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
         await refused_button(a, a.desk.card, StaffAction(action=action,
                                                          report=a.desk.number).pack())
     return attempt
+
+
+async def set_category(a: Attempt) -> None:
+    await refused_button(a, a.desk.card, StaffAction(action="set_category", report=a.desk.number,
+                                                     value="water").pack())
 
 
 async def move(a: Attempt) -> None:
@@ -291,6 +297,10 @@ PATHS = [
     StaffPath("card: Duplicate of #m", ("actions.on_ask_note",), card_button("duplicate")),
     StaffPath("card: Reassign", ("actions.on_reassign",), card_button("reassign")),
     StaffPath("card: Reassign to a department", ("actions.on_move",), move),
+    StaffPath("card: Category", ("recategorise.on_pick_category",), card_button("category")),
+    StaffPath("card: Category picked", ("recategorise.on_set_category",), set_category),
+    StaffPath("card: Not a report", ("recategorise.on_not_a_report",),
+              card_button("not_report")),
     StaffPath("card: an unknown action", ("actions.on_unknown_action",), card_button("boom")),
     StaffPath("helpdesk: Close", ("relay.on_close",), helpdesk_button("close")),
     StaffPath("helpdesk: an unknown action", ("relay.on_unknown_helpdesk",),

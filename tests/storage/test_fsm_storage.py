@@ -40,12 +40,12 @@ async def test_state_and_data_survive_a_new_engine(any_database_url: str) -> Non
 async def test_a_write_rolled_back_with_its_update_is_not_remembered(any_database_url) -> None:
     """A handler that fails rolls its update back: the conversation stays where the table
     says, not where the failed handler tried to move it."""
+    from citybot.bot.pipeline import current_session
     from citybot.storage.database import make_sessionmaker
-    from citybot.storage.fsm import current_session
 
     upgrade(any_database_url)
     engine = make_engine(any_database_url)
-    storage = SQLStorage(engine)
+    storage = SQLStorage(engine, shared_session=current_session.get)
     await storage.set_state(KEY, "Flow:before")
     async with make_sessionmaker(engine)() as session:
         token = current_session.set(session)

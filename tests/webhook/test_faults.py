@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
-from citybot.bot.outages import current_update, is_outage
+from citybot.bot.outages import is_outage
+from citybot.bot.pipeline import current_update
 from citybot.i18n import Translator
 from citybot.storage.database import upgrade
 from citybot.storage.models import OutboxMessage, ProcessedUpdate, Report, ReportPhoto
@@ -363,7 +364,7 @@ def test_only_an_unreachable_database_or_redis_is_an_outage() -> None:
 
 def fail_claims(monkeypatch, times: int) -> list[int]:
     """The next `times` updates meet a database that refuses connections (at their claim)."""
-    from citybot.bot import middlewares
+    from citybot.bot.pipeline import update as middlewares
 
     real = middlewares.claim_update
     failed: list[int] = []
@@ -867,13 +868,14 @@ async def test_a_state_written_by_an_update_that_failed_is_not_remembered(
     way) must not stay in the copy, or the re-sent update would find the conversation ahead."""
     from aiogram.fsm.storage.base import StorageKey
 
+    from citybot.bot.pipeline import current_session
     from citybot.runtime import build_runtime
     from citybot.settings import Settings
-    from citybot.storage.fsm import SQLStorage, current_session
+    from citybot.storage.fsm import SQLStorage
 
     await asyncio.to_thread(upgrade, sqlite_url)
     runtime = build_runtime(Settings(DATABASE_URL=sqlite_url), city_config)
-    storage = SQLStorage(runtime.engine)
+    storage = SQLStorage(runtime.engine, shared_session=current_session.get)
     key = StorageKey(bot_id=1, chat_id=5, user_id=5)
     try:
         await storage.set_state(key, "ReportFlow:location")  # committed on its own

@@ -12,7 +12,7 @@ from aiogram.filters import Command, or_f
 from aiogram.types import CallbackQuery, Message
 
 from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
-from citybot.dialogs.staff import actions, announce, commands, relay
+from citybot.dialogs.staff import actions, announce, commands, recategorise, relay
 from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -36,7 +36,8 @@ def build_router(staff_chat_id: int) -> Router:
     router.callback_query.middleware(StaffOnly())
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
-    router.include_routers(actions.build_router(), commands.build_router(),
+    router.include_routers(recategorise.build_router(), actions.build_router(),
+                           commands.build_router(),
                            announce.build_router(), relay.build_router(), last)
     return router
 

@@ -1,7 +1,8 @@
 """Who is staff: a member of the staff supergroup, except one whom the group's admins restricted
 from sending messages (getChatMember, cached for a minute, and forgotten as soon as Telegram says
-the person's membership changed). Staff buttons and commands
-check it wherever they arrive, private chats included."""
+the person's membership changed). Staff buttons and commands check it wherever they arrive,
+private chats included. The update pipeline asks `is_staff` before an update's transaction
+opens (citybot.bot.pipeline.update.AskBeforeSaving), so that StaffOnly finds the answer cached."""
 
 from __future__ import annotations
 
@@ -76,25 +77,6 @@ class StaffOnly(BaseMiddleware):
             await refuse(event, data["texts"])
             return None
         data["actor"] = actor_of(user)
-        return await handler(event, data)
-
-
-class AskBeforeSaving(BaseMiddleware):
-    """Before an update from the staff group opens its transaction, the sender's membership is
-    asked of Telegram (or found in the cache), so that StaffOnly later makes no Bot API call:
-    one made inside the transaction would commit the update's claim before its work (see
-    SaveBeforeSpeaking), and a database lost in between would leave it claimed, half-done."""
-
-    async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject, data: dict[str, Any],
-    ) -> Any:
-        runtime: Runtime = data["runtime"]
-        chat = data.get("event_chat")
-        user: User | None = data.get("event_from_user")
-        if chat is not None and chat.id == runtime.staff_chat_id and user is not None \
-                and not user.is_bot:
-            await is_staff(data["bot"], runtime, user.id)
         return await handler(event, data)
 
 

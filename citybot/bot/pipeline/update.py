@@ -1,26 +1,55 @@
-"""Per-update plumbing: a database session, the update claimed once, who is speaking."""
+"""Update middlewares: around the handling of every update (aiogram's outer middlewares on
+`dispatcher.update`), outermost first, as `install` registers them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.methods import Response, TelegramMethod
-from aiogram.methods.base import TelegramType
+from aiogram import BaseMiddleware
 from aiogram.types import Chat, TelegramObject, Update, User
 
+from citybot.bot.pipeline.scope import Handler, UpdateScope, current_session, current_update
+from citybot.dialogs.staff.access import is_staff
 from citybot.i18n import pick_language
 from citybot.runtime import Runtime
-from citybot.storage.fsm import current_session
 from citybot.storage.residents import get_or_create_resident
 from citybot.storage.updates import claim_update
 
-Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+class AskBeforeSaving(BaseMiddleware):
+    """Before an update from the staff group opens its transaction, the sender's membership is
+    asked of Telegram (or found in the cache), so that StaffOnly later makes no Bot API call:
+    one made inside the transaction would commit the update's claim before its work (see
+    SaveBeforeSpeaking), and a database lost in between would leave it claimed, half-done."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        runtime: Runtime = data["runtime"]
+        chat = data.get("event_chat")
+        user: User | None = data.get("event_from_user")
+        if chat is not None and chat.id == runtime.staff_chat_id and user is not None \
+                and not user.is_bot:
+            await is_staff(data["bot"], runtime, user.id)
+        return await handler(event, data)
+
+
+class HoldUntilSaved(BaseMiddleware):
+    """Opens the update's scope (outside DatabaseMiddleware): once the handler returned and its
+    work is committed, what was held back is released. When the update fails, it is dropped
+    with the rolled-back work, and `data["update_scope"]` tells errors.py how far it got."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        scope = UpdateScope()
+        data["update_scope"] = scope
+        token = current_update.set(scope)
+        try:
+            result = await handler(event, data)
+            scope.committed = scope.closed = True  # DatabaseMiddleware committed it all
+            await scope.release(data["bot"])
+            scope.done = True
+            return result
+        finally:
+            scope.closed = True
+            current_update.reset(token)
 
 
 class DatabaseMiddleware(BaseMiddleware):
@@ -66,34 +95,3 @@ class PeopleMiddleware(BaseMiddleware):
             language = resident.language
         data["texts"] = runtime.translator(language)
         return await handler(event, data)
-
-
-class SaveBeforeSpeaking(BaseRequestMiddleware):
-    """Commit the update's work before any message leaves for Telegram: a resident is never
-    told of something that is not saved, and the database is not held while Telegram answers."""
-
-    async def __call__(
-        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        session = current_session.get()
-        if session is not None and session.in_transaction():
-            await session.commit()
-        return await make_request(bot, method)
-
-
-class KeepResponseModels(BaseRequestMiddleware):
-    """aiogram builds the pydantic model `Response[<result type>]` for every call, and pydantic
-    keeps such generic models only while something references them: without a reference each
-    call rebuilds the model's schema (py-spy: 12% of a busy bot's samples). Keep them."""
-
-    def __init__(self) -> None:
-        self._models: dict[type, type] = {}
-
-    async def __call__(
-        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        if type(method) not in self._models:
-            self._models[type(method)] = Response[method.__returning__]
-        return await make_request(bot, method)

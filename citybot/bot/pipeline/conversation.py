@@ -3,7 +3,7 @@
 Redis is not part of the update's database transaction. Were a handler to write the new step
 to Redis and then fail to commit (the database went away), the re-sent update would find the
 conversation one step ahead of its draft. So `AfterCommitStorage` holds an update's writes and
-applies them after each commit of its work (outages.UpdateScope); the handler itself reads
+applies them after each commit of its work (scope.UpdateScope); the handler itself reads
 its own writes at once.
 
 Redis without persistence forgets every conversation when it restarts. The report's draft is
@@ -27,7 +27,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 from aiogram.types import TelegramObject
 
-from citybot.bot.outages import Handler, current_update
+from citybot.bot.pipeline.scope import Handler, current_update
 from citybot.dialogs.states import ReportFlow
 from citybot.services import reports
 
