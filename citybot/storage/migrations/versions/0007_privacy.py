@@ -1,13 +1,13 @@
 """privacy: erased reporters (reports.reporter_id nullable), the retention notice, the audit log
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0008 (written as after 0004: it checks what exists)
 Create Date: 2026-12-03 01:00:00.000000
 
 On SQLite, changing reports.reporter_id rebuilds the table (env.py turns foreign keys off
-while migrating, and checks them after). Written to be safe whatever ran before it: the Open311 migration makes reports.reporter_id
-nullable too (making it nullable twice is harmless), and each table or column is created only
-when missing.
+while migrating, and checks them after). Written to be safe whatever ran before it: the Open311
+migration makes reports.reporter_id nullable too (making it nullable twice is harmless), and
+each table or column is created only when missing.
 """
 
 from collections.abc import Sequence
@@ -19,7 +19,7 @@ from alembic import op
 import citybot.storage.models
 
 revision: str = '0007'
-down_revision: str | None = '0004'
+down_revision: str | None = '0008'  # the lead re-chains: written as after 0004
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
