@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from citybot.services.pacing import Pacer
-from citybot.testing import button_texts
+from citybot.storage.models import Report
+from citybot.testing import button_texts, count_rows
 
 SADOVAYA_12 = (56.8961, 39.5840)  # Central District
 CATEGORY_INDEX = {"roads": 0, "lighting": 1, "waste": 2, "graffiti": 4, "greenery": 6}
@@ -41,6 +44,17 @@ def is_card(number: int):
 
 async def card_of(emulator, group, number: int) -> dict:
     return await emulator.wait_for_message(group, predicate=is_card(number))
+
+
+async def card_recorded(runtime, number: int) -> None:
+    """The courier recorded where the card stands (it commits just after Telegram answers): a
+    reply to the card is recognised from then on."""
+    for _ in range(400):
+        if await count_rows(runtime, Report, Report.id == number,
+                            Report.card_message_id.is_not(None)):
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"card of #{number} not recorded")
 
 
 def current(emulator, message: dict) -> dict:

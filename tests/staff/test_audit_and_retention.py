@@ -20,7 +20,7 @@ from citybot.storage.models import (
 )
 from citybot.testing import count_rows
 
-from .conftest import card_of, file_report, press
+from .conftest import card_of, card_recorded, file_report, press
 
 
 async def audit(capsys, *args: str) -> list[str]:
@@ -39,6 +39,7 @@ async def test_every_staff_access_to_a_report_is_recorded(
     anna = emulator.add_user("Zoltana", language_code="en", username="zz_private_handle")
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
+    await card_recorded(citybot.runtime, number)
     await press(emulator, official, card, "🙋 Взять")
     emulator.send_text(ivan_official, f"/report {number}", chat=staff_group)
     await emulator.wait_for_message(staff_group, contains="История")
@@ -75,6 +76,7 @@ async def test_the_retention_job_removes_what_is_past_its_period(
     anna = emulator.add_user("Zoltana", language_code="ru")
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
+    await card_recorded(citybot.runtime, number)
     emulator.send_text(official, "On our way", chat=staff_group, reply_to=card)
     await emulator.wait_for_message(anna, contains="On our way")
     now = utcnow()

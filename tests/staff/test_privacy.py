@@ -26,7 +26,7 @@ from citybot.storage.models import (
 )
 from citybot.testing import button_texts, count_rows, running_bot
 
-from .conftest import card_of, file_report
+from .conftest import card_of, card_recorded, file_report
 
 WORDING = {  # what the resident reads, by language
     "en": {"forget": "🗑 Yes, erase everything", "done": "erased everything",
@@ -98,11 +98,13 @@ async def redis_mentions(redis_url: str | None, *needles: str) -> list[str]:
 
 # ---- a resident with a bit of everything ------------------------------------------------------
 
-async def busy_resident(emulator, group, official, person, language: str) -> dict[str, Any]:
+async def busy_resident(emulator, group, official, person, language: str,
+                        runtime) -> dict[str, Any]:
     """A report answered by an official (and answered back), a subscription, a conversation with
     a person, another report they follow, a draft in progress."""
     number = await file_report(emulator, person, "Huge pothole outside number 12")
     card = await card_of(emulator, group, number)
+    await card_recorded(runtime, number)
     emulator.send_text(official, "Is it on the road or the pavement?", chat=group, reply_to=card)
     relayed = await emulator.wait_for_message(person, contains="pavement", timeout=15)
     emulator.send_text(person, "On the road, near the school", reply_to=relayed)
@@ -148,7 +150,7 @@ async def test_forget_erases_everything_and_the_report_stays_unlinked(
                                    username="zz_private_handle")
         needles = (str(person.id), name, "zz_private_handle")
         other = emulator.add_user("Boris", language_code="en")
-        desk = await busy_resident(emulator, staff_group, official, person, language)
+        desk = await busy_resident(emulator, staff_group, official, person, language, runtime)
         number = desk["number"]
         theirs = await file_report(emulator, other, "Street light is dark all night",
                                    category="lighting")
@@ -243,7 +245,7 @@ async def test_an_outage_in_the_middle_of_an_erasure_leaves_everything_as_before
     try:
         runtime = citybot.runtime
         person = emulator.add_user("Zoltana", language_code="en", id=8_123_456_780)
-        await busy_resident(emulator, staff_group, official, person, "en")
+        await busy_resident(emulator, staff_group, official, person, "en", runtime)
         emulator.send_text(person, "/forget")
         confirm = await emulator.wait_for_message(person)
         before = await dump(runtime)
@@ -281,6 +283,7 @@ async def test_forget_while_an_official_replies_at_the_same_moment(
             number = await file_report(emulator, person, "Something is wrong right here",
                                        category=("roads", "lighting", "waste")[round_])
             card = await card_of(emulator, staff_group, number)
+            await card_recorded(runtime, number)
             emulator.send_text(person, "/forget")
             confirm = await emulator.wait_for_message(person)
             emulator.send_text(official, f"Crew {round_} is on its way", chat=staff_group,
@@ -310,7 +313,7 @@ async def test_privacy_notice_and_a_copy_of_everything(
     and a readable one with everything — here thousands of events, inserted with SQL."""
     runtime = citybot.runtime
     person = emulator.add_user("Zoltana", language_code=language, id=8_123_456_790)
-    desk = await busy_resident(emulator, staff_group, official, person, language)
+    desk = await busy_resident(emulator, staff_group, official, person, language, runtime)
     emulator.send_text(person, "/privacy")
     notice = await emulator.wait_for_message(person)
     assert WORDING[language]["controller"] in notice["text"]
@@ -373,7 +376,7 @@ async def test_logs_at_info_hold_no_texts_and_no_names(
 
     caplog.set_level(logging.INFO)
     person = emulator.add_user("Zoltana", language_code="en", username="zz_private_handle")
-    desk = await busy_resident(emulator, staff_group, official, person, "en")
+    desk = await busy_resident(emulator, staff_group, official, person, "en", citybot.runtime)
     emulator.send_text(person, "/mydata")
     await emulator.wait_for_message(person)  # on its way
     await emulator.wait_for_message(person, timeout=10, predicate=lambda m: "document" in m)
