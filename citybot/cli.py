@@ -161,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     nlu_feedback_cli.register(nlu_cli.register(sub))
     broadcast_cli.register(sub)
+    from citybot.web.open311 import cli as apikey_cli
+
+    apikey_cli.register(sub)
     return parser
 
 

@@ -71,6 +71,46 @@ async def remind_overdue_reports(runtime: Runtime) -> int:
     return await notify.remind_overdue(runtime)
 
 
+async def pull_open311_statuses(runtime: Runtime) -> int:
+    """Status changes of the departments' own Open311 systems, applied as the reports' events
+    (residents and followers are told as when an official acts); a token is resolved to its
+    request id first. A system that fails is logged in one line and asked again next time."""
+    from citybot import open311_client as client
+    from citybot.services import forwarding
+
+    changed = 0
+    for department in runtime.config.departments:
+        endpoint = department.open311
+        if endpoint is None:
+            continue
+        try:
+            async with runtime.sessions() as session:
+                reports = await forwarding.open_forwarded(session=session,
+                                                          department=department.id)
+                for report in [r for r in reports if r.external_id is None]:
+                    report.external_id = await client.request_of_token(endpoint,
+                                                                       report.external_token)
+                    session.add(report)
+                await session.commit()
+                known = {r.external_id: r for r in reports if r.external_id is not None}
+                ids = sorted(known)
+                for start in range(0, len(ids), 50):
+                    for request in await client.get_requests(endpoint, ids[start:start + 50]):
+                        report = known.get(str(request.get("service_request_id")))
+                        if report is not None and await forwarding.apply_external(
+                                session=session, runtime=runtime, report=report,
+                                request=request):
+                            changed += 1
+                    await session.commit()
+        except client.Open311Failure as failure:
+            log.warning("open311 status pull failed department=%s system=%s error=%s",
+                        department.id, endpoint.name, failure.reason)
+    if changed:
+        log.info("open311 status changes applied count=%s", changed)
+        runtime.wake_courier()
+    return changed
+
+
 async def run_digest(runtime: Runtime, name: str, *, force: bool = False,
                      now: datetime | None = None, progress: broadcasts.Progress | None = None,
                      wait_summary: bool = False) -> broadcasts.Summary:

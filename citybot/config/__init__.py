@@ -27,6 +27,7 @@ from citybot.config.schema import (
     Knowledge,
     LocalizedText,
     Nlu,
+    Open311Endpoint,
     Point,
     Reports,
     Staff,
@@ -36,6 +37,7 @@ from citybot.config.schema import (
 __all__ = [
     "CATEGORY_IDS", "LANGUAGES", "BroadcastLimits", "Category", "City", "CityConfig",
     "ConfigError", "Department", "Digest", "District", "Geocoder", "HouseNumbers", "Knowledge",
-    "Language", "LatLon", "LocalizedText", "Nlu", "Point", "Reports", "Staff", "Street",
+    "Language", "LatLon", "LocalizedText", "Nlu", "Open311Endpoint", "Point", "Reports", "Staff",
+    "Street",
     "cron_trigger", "load_config",
 ]

@@ -41,6 +41,12 @@ def cross_field_problems(config: CityConfig) -> Iterator[Problem]:
         )
     if config.nlu.backend == "rasa" and not config.nlu.rasa_url:
         yield ("nlu", "rasa_url"), "required when backend is rasa (e.g. http://localhost:5005)"
+    categories = {category.id for category in config.categories}
+    for index, department in enumerate(config.departments):
+        for category in (department.open311.service_codes if department.open311 else {}):
+            if category not in categories:
+                yield ("departments", index, "open311", "service_codes", category), (
+                    f"is not a category id (one of: {', '.join(sorted(categories))})")
 
 
 def _city_problems(city: City) -> Iterator[Problem]:

@@ -197,11 +197,26 @@ class Staff(_Model):
     digest_topic_id: int | None = Field(default=None, gt=0)
 
 
+class Open311Endpoint(_Model):
+    """A department's own case-management system speaking Open311 GeoReport v2: its reports
+    are POSTed there too, and its status changes come back (citybot.services.forwarding)."""
+
+    endpoint: Url  # the base, e.g. https://crm.example.org/open311/v2/
+    api_key: str = Field(min_length=1)
+    jurisdiction_id: str | None = None
+    name: str = "Open311"  # how the card and the staff notices call the system
+    service_codes: dict[str, str] = {}  # our category id -> their service_code
+
+    def service_code(self, category: str) -> str:
+        return self.service_codes.get(category, category)
+
+
 class Department(_Model):
     id: Id
     name: LocalizedText
     topic_id: int | None = Field(default=None, gt=0)
     hashtag: str
+    open311: Open311Endpoint | None = None
 
     @field_validator("hashtag")
     @classmethod

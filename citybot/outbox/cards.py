@@ -32,6 +32,7 @@ from citybot.storage.models import (
     ReportStatus,
     utcnow,
 )
+from citybot.storage.privacy import reporter_erased
 from citybot.storage.reports import last_event, photo_count
 
 
@@ -67,9 +68,10 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
         texts("card-filed", when=local_time(report.created_at, timezone, texts.lang)),
         due + (" " + texts("card-overdue") if open_and_late else ""),
         texts("card-photos", count=photos),
+        *origin_lines(report, texts, runtime),
         status,
     ]
-    if report.reporter_id is None:
+    if reporter_erased(report):
         lines.append(texts("card-resident-erased"))
     if last_event is not None and last_event.kind != EventKind.created:
         lines.append(texts("card-last", what=Html(last_action(last_event, texts, runtime)),
@@ -77,6 +79,25 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
     if hashtag:
         lines.append(texts("card-hashtag", tag=config.department(report.department).hashtag))
     return "\n".join(lines)
+
+
+def origin_lines(report: Report, texts: Texts, runtime: Runtime) -> list[str]:
+    """Where a report came from (an Open311 client), its photo's address, and its id in the
+    department's own system when it has one."""
+    lines = []
+    if report.source:
+        lines.append(texts("open311-card-source", source=report.source))
+    if report.media_url:
+        lines.append(texts("open311-card-media", url=Html(escape(report.media_url))))
+    system = runtime.config.department(report.department).open311 \
+        if report.department in {d.id for d in runtime.config.departments} else None
+    if report.external_id or report.external_token:
+        name = system.name if system else "Open311"
+        lines.append(texts("open311-card-external", system=name,
+                           id=report.external_id or report.external_token))
+    elif system is not None:
+        lines.append(texts("open311-card-external-waiting", system=system.name))
+    return lines
 
 
 def nlu_line(report: Report, texts: Texts, runtime: Runtime) -> list[str]:

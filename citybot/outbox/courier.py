@@ -75,6 +75,15 @@ MAX_BACKOFF = timedelta(minutes=10)
 SENDS = frozenset(name for name in METHODS if name.startswith("send") or name == "copyMessage")
 DEFERRED = object()  # the pacer has no slot soon enough: the message goes back to the queue
 
+class DeliveryFailed(Exception):
+    """A special delivery's own failure (not Telegram's), e.g. a city system that did not
+    accept a report: retried with backoff unless `permanent`, and logged in one line."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
 # How a kind of message is delivered (see citybot.outbox.kinds): returns the Telegram message id.
 Delivery = Callable[[Bot, Runtime, AsyncSession, OutboxMessage], Awaitable[int | None]]
 # Called in the same transaction when a message turns out undeliverable (403).
@@ -358,7 +367,12 @@ class Courier:
                 await outbox.mark_final(session=session, message=message,
                                         state=OutboxState.failed, error=text)
                 log.error("rejected outbox_id=%s error=%s", message.id, error)
-        elif isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError):
+        elif isinstance(error, DeliveryFailed) and error.permanent:
+            await outbox.mark_final(session=session, message=message,
+                                    state=OutboxState.failed, error=text)
+            log.warning("refused outbox_id=%s kind=%s error=%s", message.id, message.kind, text)
+        elif isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError
+                        | DeliveryFailed):
             await self._retry_or_fail(session, message, redact(repr(error)))
         else:
             log.error("delivery crashed outbox_id=%s", message.id, exc_info=error)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from citybot.outbox.bulletins import deliver_staff_digest, deliver_summary
 from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
+from citybot.outbox.forwarding import deliver_forward
 from citybot.outbox.residents import (
     deliver_data_copy,
     deliver_draft_reminder,
@@ -42,4 +43,6 @@ KINDS: dict[str, Delivery] = {
     "helpdesk": deliver_to_helpdesk,  # the helpdesk topic: a conversation's header or message
     "staff_digest": deliver_staff_digest,  # a department's digest in its queue topic
     "broadcast_summary": deliver_summary,  # how a digest run or announcement went
+    # to a department's own case-management system (Open311), queued with the card
+    "open311_forward": deliver_forward,
 }

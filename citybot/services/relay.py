@@ -27,6 +27,7 @@ from citybot.storage.models import (
     Resident,
     utcnow,
 )
+from citybot.storage.privacy import reporter_erased
 from citybot.storage.reports import outbox_row_of_message, report_of_message
 
 REPORT_CONVERSATION = timedelta(hours=2)
@@ -96,7 +97,7 @@ async def staff_thread_of(*, session: AsyncSession, chat_id: int,
         else None
     erased = row is not None and row.kind == "thread" and bool(row.payload.get("erased"))
     return StaffThread(report=report, resident_id=resident_id,
-                       erased=erased or (resident_id is None and report.reporter_id is None))
+                       erased=erased or (resident_id is None and reporter_erased(report)))
 
 
 async def resident_to_reach(*, session: AsyncSession, resident_id: int | None) -> Resident | None:

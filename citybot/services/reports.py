@@ -121,47 +121,101 @@ async def reports_since(*, session: AsyncSession, resident_id: int, since: datet
     return (await session.exec(query)).one()
 
 
-async def file_report(
-    *, session: AsyncSession, draft: ReportDraft, config: CityConfig, staff_chat_id: int
+@dataclass(frozen=True)
+class NewReport:
+    """What a report is filed from, whoever files it: a resident's draft or an API client."""
+
+    category: str
+    description: str
+    language: str
+    token: str  # one report per token: a draft's, or an Open311 request's
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = None
+    district: str | None = None
+    reporter_id: int | None = None  # None: a city system, not a resident
+    source: str | None = None  # None: the bot; "open311/<key name>"
+    media_url: str | None = None
+    photos: tuple[dict[str, Any], ...] = ()
+    nlu_category: str | None = None  # what the NLU read, when it chose the category
+    nlu_confidence: float | None = None
+
+    @classmethod
+    def from_draft(cls, draft: ReportDraft) -> NewReport:
+        guessed = draft.nlu_confidence is not None
+        return cls(category=draft.category, description=draft.description or "",
+                   language=draft.language, token=draft.token, latitude=draft.latitude,
+                   longitude=draft.longitude, address=draft.address, district=draft.district,
+                   reporter_id=draft.resident_id, photos=tuple(draft.photos),
+                   nlu_category=draft.suggested_category if guessed else None,
+                   nlu_confidence=draft.nlu_confidence)
+
+
+async def file_new(
+    *, session: AsyncSession, new: NewReport, config: CityConfig, staff_chat_id: int
 ) -> Filed:
-    """Turn a complete draft into a report, routed and queued, in the caller's transaction."""
-    existing = await report_from_draft(session=session, token=draft.token)
+    """File a report, routed to its department with its SLA, its card queued in the outbox
+    (and, for a department with its own Open311 system, its forwarding), in the caller's
+    transaction. The one way a report comes into being."""
+    existing = await report_from_draft(session=session, token=new.token)
     if existing is not None:
         return Filed(report=existing, new=False)
-    category = config.category(draft.category)
+    category = config.category(new.category)
+    department = config.department_for(new.category, new.district)
     now = utcnow()
+    located = new.latitude is not None and new.longitude is not None
     report = Report(
-        reporter_id=draft.resident_id,
-        category=draft.category,
-        department=config.department_for(draft.category, draft.district).id,
-        description=draft.description or "",
-        latitude=draft.latitude,
-        longitude=draft.longitude,
-        geocell=geocell(draft.latitude, draft.longitude) if draft.latitude is not None else None,
-        address=draft.address,
-        district=draft.district,
-        language=draft.language,
-        draft_token=draft.token,
+        reporter_id=new.reporter_id,
+        category=new.category,
+        department=department.id,
+        description=new.description,
+        latitude=new.latitude,
+        longitude=new.longitude,
+        geocell=geocell(new.latitude, new.longitude) if located else None,
+        address=new.address,
+        district=new.district,
+        language=new.language,
+        draft_token=new.token,
+        source=new.source,
+        media_url=new.media_url,
         created_at=now,
         updated_at=now,
         due_at=now + timedelta(hours=category.sla_hours),
-        nlu_category=draft.suggested_category if draft.nlu_confidence is not None else None,
-        nlu_confidence=draft.nlu_confidence,
+        nlu_category=new.nlu_category,
+        nlu_confidence=new.nlu_confidence,
     )
     session.add(report)
     await session.flush()
-    for position, photo in enumerate(draft.photos):
+    for position, photo in enumerate(new.photos):
         session.add(ReportPhoto(report_id=report.id, position=position, file_id=photo["file_id"],
                                 file_unique_id=photo.get("file_unique_id")))
-    session.add(Follower(report_id=report.id, resident_id=draft.resident_id))
+    if new.reporter_id is not None:
+        session.add(Follower(report_id=report.id, resident_id=new.reporter_id))
     session.add(ReportEvent(report_id=report.id, kind=EventKind.created, to_status=report.status,
-                            actor_kind="resident", note=None))
+                            actor_kind="resident" if new.reporter_id is not None else "system",
+                            note=None))
     await outbox.enqueue(session=session, kind="card", chat_id=staff_chat_id,
                          payload={"report_id": report.id}, dedupe_key=f"card:{report.id}",
-                         report_id=report.id)
-    await session.delete(draft)
+                         report_id=report.id, fresh=True)
+    if department.open311 is not None:  # the department's own system gets it too
+        await outbox.enqueue(session=session, kind="open311_forward", method="open311_forward",
+                             chat_id=staff_chat_id, payload={"report_id": report.id},
+                             dedupe_key=f"open311_forward:{report.id}", report_id=report.id,
+                             fresh=True)
     await session.flush()
     return Filed(report=report, new=True)
+
+
+async def file_report(
+    *, session: AsyncSession, draft: ReportDraft, config: CityConfig, staff_chat_id: int
+) -> Filed:
+    """Turn a complete draft into a report (see file_new); the draft is gone afterwards."""
+    filed = await file_new(session=session, new=NewReport.from_draft(draft), config=config,
+                           staff_chat_id=staff_chat_id)
+    if filed.new:
+        await session.delete(draft)
+        await session.flush()
+    return filed
 
 
 async def follow(*, session: AsyncSession, report_id: int, resident_id: int) -> bool:

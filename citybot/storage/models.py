@@ -109,12 +109,15 @@ class Report(SQLModel, table=True):
         Index("ix_reports_category_status", "category", "status"),
         # duplicate lookup: same category, neighbouring grid cells (see citybot.services.nearby)
         Index("ix_reports_nearby", "category", "geocell", "status"),
+        # Open311 GET requests: a date window, newest first, status and updated_at read from
+        # the index alone (what changed since an answer was rendered)
+        Index("ix_reports_created_status", "created_at", "status", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    # None once the reporter erased their data (/forget): the report stays, unlinked
-    reporter_id: int | None = Field(default=None, foreign_key="residents.id", index=True,
-                                    nullable=True)
+    # None: filed by a system, not a resident (an Open311 client), or its reporter erased their
+    # data (/forget: the report stays, unlinked; `source` tells the two apart)
+    reporter_id: int | None = Field(default=None, foreign_key="residents.id", index=True)
     category: str = Field(max_length=32)
     department: str = Field(max_length=64, index=True)
     status: str = Field(default=ReportStatus.new, max_length=32, index=True)
@@ -132,11 +135,19 @@ class Report(SQLModel, table=True):
     assignee_telegram_id: int | None = _telegram_id(nullable=True)
     assignee_name: str | None = Field(default=None, max_length=128)
     duplicate_of: int | None = Field(default=None, foreign_key="reports.id")
-    created_at: datetime = _when(index=True)
+    created_at: datetime = _when()  # indexed by ix_reports_created_status
     updated_at: datetime = _when()
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
+    # where it came from: None for the bot, "open311/<key name>" for an API client
+    source: str | None = Field(default=None, max_length=96)
+    media_url: str | None = Field(default=None, max_length=1024)  # a photo's address (Open311)
+    # the city's own system (a department's Open311 endpoint): its request id or, until that is
+    # known, its token; its status as it last told us
+    external_id: str | None = Field(default=None, max_length=128, index=True)
+    external_token: str | None = Field(default=None, max_length=128)
+    external_status: str | None = Field(default=None, max_length=32)
     nlu_category: str | None = Field(default=None, max_length=32)  # what the NLU read, if it did
     nlu_confidence: float | None = None  # how sure it was (of the report and its category)
 
@@ -400,6 +411,20 @@ class ConversationState(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=255)
     data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _when()
+
+
+class ApiKey(SQLModel, table=True):
+    """A key of an Open311 client: only its SHA-256 is kept (a key is 256 random bits, so a
+    fast hash is enough); revoked keys stay, so the source of their reports keeps its name."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    per_minute: int = 600  # requests a minute the key may make
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
 
 
 class Lease(SQLModel, table=True):

@@ -25,15 +25,17 @@ CLAIM_TIMEOUT = timedelta(seconds=60)
 async def enqueue(
     *, session: AsyncSession, kind: str, chat_id: int, payload: dict[str, Any],
     method: str = "sendMessage", dedupe_key: str | None = None, report_id: int | None = None,
-    not_before: datetime | None = None,
+    not_before: datetime | None = None, fresh: bool = False,
 ) -> OutboxMessage | None:
-    """Add a message in the caller's transaction; None when `dedupe_key` was queued before."""
+    """Add a message in the caller's transaction; None when `dedupe_key` was queued before.
+    `fresh`: the key names something made in this very transaction (a new report's card), so
+    it cannot have been queued: no savepoint is spent on checking."""
     session.info["outbox_touched"] = True  # tells the courier to look now (see DatabaseMiddleware)
     message = OutboxMessage(
         kind=kind, method=method, chat_id=chat_id, payload=payload, dedupe_key=dedupe_key,
         report_id=report_id, next_attempt_at=not_before or utcnow(),
     )
-    if dedupe_key is None:
+    if dedupe_key is None or fresh:
         session.add(message)
         await session.flush()
         return message

@@ -28,6 +28,12 @@ from citybot.storage.models import (
 )
 
 
+def reporter_erased(report: Report) -> bool:
+    """Filed through the bot by a resident who has since erased their data (a report an Open311
+    client filed has no reporter either, but a `source`)."""
+    return report.reporter_id is None and not getattr(report, "source", None)
+
+
 async def lock_resident(*, session: AsyncSession, telegram_id: int) -> Resident | None:
     """The resident, locked until the transaction ends (PostgreSQL; SQLite has one writer): a
     staff reply relayed at the same moment waits, then finds them gone."""

@@ -38,11 +38,12 @@ SITE = web.AppKey("site", Site)
 
 Part = Callable[[web.Application], None]
 
+
 def default_parts() -> list[Part]:
     """The parts every deployment serves (imported here, late: each imports this module)."""
-    from citybot.web import plan
+    from citybot.web import open311, plan
 
-    return [plan.setup]
+    return [plan.setup, open311.setup]
 
 
 def build_web_app(runtime: Runtime, site: Site, *, parts: Sequence[Part] | None = None,

@@ -18,6 +18,7 @@ from citybot.services import desk
 from citybot.services.workflow import Actor
 from citybot.storage import audit
 from citybot.storage.models import EventKind, Report, ReportEvent, ReportStatus, Resident, utcnow
+from citybot.storage.privacy import reporter_erased
 from citybot.storage.reports import (
     count_open,
     count_overdue,
@@ -137,7 +138,7 @@ def staff_history(report: Report, events: list[ReportEvent], reporter: Resident 
     status = f"{STATUS_ICONS.get(report.status, '•')} {texts(f'status-{report.status}')}"
     if report.assignee_name:
         status += f" · 👤 {escape(report.assignee_name, quote=False)}"
-    erased = [texts("card-resident-erased")] if report.reporter_id is None else []
+    erased = [texts("card-resident-erased")] if reporter_erased(report) else []
     head = [f"<b>#{report.id}</b> · {category.emoji} {escape(category.name.get(texts.lang))}",
             f"<i>{escape(report.description, quote=False)}</i>",
             f"📍 {escape(report.address or texts('card-no-address'), quote=False)}",
@@ -163,7 +164,7 @@ async def on_report(message: Message, command: CommandObject, session: AsyncSess
         return
     events = await history(session=session, report_id=report.id)
     reporter = await session.get(Resident, report.reporter_id) \
-        if report.reporter_id is not None else None
+        if report.reporter_id is not None else None  # an Open311 client's report has none
     audit.record(session, official_id=actor.telegram_id, action="report_viewed",
                  report_id=report.id)
     await message.answer(staff_history(report, events, reporter, texts, runtime))

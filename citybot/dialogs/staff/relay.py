@@ -50,6 +50,12 @@ async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, runt
         return
     where = {"chat_id": message.chat.id, "message_id": message.message_id}
     report = thread.report
+    if thread.handoff is None and not thread.erased and report.source \
+            and (thread.resident_id or report.reporter_id) is None:
+        # filed by a city system over Open311: no one to write to
+        await message.reply(texts("open311-staff-no-resident", number=str(report.id),
+                                  source=report.source or "open311"))
+        return
     resident = None
     if not thread.erased and thread.handoff is None:
         resident = await relay.resident_to_reach(
