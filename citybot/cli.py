@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="everything the official with this Telegram id did")
     audit.set_defaults(func=cmd_audit)
 
+    from citybot import export_cli
     from citybot.bot import broadcast_cli
     from citybot.bot import nlu_cli as nlu_feedback_cli
     from citybot.nlu import cli as nlu_cli
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     from citybot.web.open311 import cli as apikey_cli
 
     apikey_cli.register(sub)
+    export_cli.register(sub)
     return parser
 
 

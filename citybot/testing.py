@@ -94,3 +94,40 @@ async def count_rows(runtime: Runtime, model: type, *where: object) -> int:
         for condition in where:
             query = query.where(condition)
         return (await session.exec(query)).one()
+
+
+CATEGORY_INDEX = {"roads": 0, "lighting": 1, "waste": 2, "dumping": 3, "graffiti": 4, "water": 5,
+                  "greenery": 6, "noise": 7, "vehicles": 8, "snow": 9}
+SADOVAYA_12 = (56.8961, 39.5840)  # Central District of the demo city
+
+
+async def file_report(emulator, user, description: str, *, category: str = "roads",
+                      point: tuple[float, float] = SADOVAYA_12,
+                      photos: list[bytes] = ()) -> int:  # type: ignore[assignment]
+    """A resident files a report through the dialog (with `photos`, if any); returns its
+    number."""
+    emulator.send_text(user, "/report")
+    picker = await emulator.wait_for_message(user)
+    emulator.click(user, picker, picker["reply_markup"]["inline_keyboard"][
+        CATEGORY_INDEX[category] // 2][CATEGORY_INDEX[category] % 2]["callback_data"])
+    await emulator.wait_for_message(user)  # describe it
+    emulator.send_text(user, description)
+    await emulator.wait_for_message(user)  # where?
+    emulator.send_location(user, *point)
+    await emulator.wait_for_message(user)  # the address
+    ask = await emulator.wait_for_message(user)
+    for data in photos:
+        emulator.send_photo(user, data)
+        ask = await emulator.wait_for_message(user)  # photo n of m received
+    emulator.click_button(user, ask, button_texts(ask)[0])  # skip, or done
+    summary = await emulator.wait_for_message(user)
+    emulator.click_button(user, summary, button_texts(summary)[0])  # send
+    created = await emulator.wait_for_message(user, predicate=lambda m: "#" in m.get("text", ""))
+    return int(created["text"].split("#", 1)[1].split()[0].rstrip(".,"))
+
+
+def is_card(number: int):
+    """A predicate for wait_for_message: the staff card of report #number."""
+    def check(message: dict) -> bool:
+        return (message.get("text") or "").split("\n")[0].split(" · ")[0].endswith(f"#{number}")
+    return check

@@ -31,6 +31,7 @@ from citybot.dialogs import (
     menu,
     my_reports,
     privacy,
+    public_link,
     questions,
     report,
     settings,
@@ -102,8 +103,8 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
-        menu, settings, privacy, subscriptions, my_reports, followup, handoff, report,
-        questions,
+        public_link, menu, settings, privacy, subscriptions, my_reports, followup, handoff,
+        report, questions,
     )))
     residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
         report, questions, my_reports, handoff, subscriptions, menu,

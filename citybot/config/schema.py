@@ -322,6 +322,14 @@ class BroadcastLimits(_Model):
         return self.paid_per_second if self.paid else self.per_second
 
 
+class Web(_Model):
+    """The public site: its base map and where report photos are kept."""
+
+    tiles_url: Text | None = None  # {z}/{x}/{y} tile URL; none: the offline plan of the city
+    tiles_attribution: str = ""  # shown on the map, as the tile provider's terms ask
+    photos_dir: Path = Path("data/photos")  # re-encoded photos and thumbnails (from the cwd)
+
+
 # ---------------------------------------------------------------- the whole file
 
 
@@ -347,6 +355,7 @@ class CityConfig(_Model):
     knowledge: Knowledge
     digests: list[Digest] = []
     broadcast: BroadcastLimits = BroadcastLimits()
+    web: Web = Web()
     privacy: Privacy = Privacy(controller=LocalizedText(en="The city administration",
                                                         ru="Администрация города"),
                                contact="the city administration")

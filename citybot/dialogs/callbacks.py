@@ -80,3 +80,9 @@ class PrivacyAction(CallbackData, prefix="pv1"):
     """A resident's button of /forget: erase, keep."""
 
     action: str
+
+
+class FollowPublic(CallbackData, prefix="pf1"):
+    """Follow, under a report opened from the public site (t.me/<bot>?start=report_<n>)."""
+
+    report: int

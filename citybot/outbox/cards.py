@@ -76,6 +76,8 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
     if last_event is not None and last_event.kind != EventKind.created:
         lines.append(texts("card-last", what=Html(last_action(last_event, texts, runtime)),
                            when=local_time(last_event.created_at, timezone, texts.lang)))
+    if report.hidden:
+        lines.append(texts("card-hidden"))
     if hashtag:
         lines.append(texts("card-hashtag", tag=config.department(report.department).hashtag))
     return "\n".join(lines)
@@ -155,6 +157,9 @@ def card_keyboard(report: Report, texts: Texts) -> InlineKeyboardMarkup | None:
             continue
         builder.button(text=texts(key), callback_data=StaffAction(action=action,
                                                                   report=report.id))
+    public_action = "publish" if report.hidden else "hide"  # the public site (/hide, /publish)
+    builder.button(text=texts(f"button-{public_action}"),
+                   callback_data=StaffAction(action=public_action, report=report.id))
     builder.adjust(2)
     return builder.as_markup()
 

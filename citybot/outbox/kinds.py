@@ -17,6 +17,7 @@ from citybot.outbox.bulletins import deliver_staff_digest, deliver_summary
 from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
 from citybot.outbox.forwarding import deliver_forward
+from citybot.outbox.photos import deliver_photos
 from citybot.outbox.residents import (
     deliver_data_copy,
     deliver_draft_reminder,
@@ -45,4 +46,6 @@ KINDS: dict[str, Delivery] = {
     "broadcast_summary": deliver_summary,  # how a digest run or announcement went
     # to a department's own case-management system (Open311), queued with the card
     "open311_forward": deliver_forward,
+    # not a message: a new report's photos kept for the public site (services.reports)
+    "store_photos": deliver_photos,
 }

@@ -168,7 +168,8 @@ async def _digest_recipients(runtime: Runtime, session: AsyncSession, broadcast:
             continue
         yield Recipient(key=f"d:{department}", chat_id=runtime.staff_chat_id,
                         kind="staff_digest",
-                        payloads=[{"text": text, "department": department} for text in messages])
+                        payloads=[*({"text": text, "department": department} for text in messages),
+                                  {"chart": True, "department": department}])  # the charts
 
 
 def _stored_period(config: CityConfig, digest: Digest, broadcast: Broadcast) -> Period:

@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig, Digest, cron_trigger
 from citybot.i18n import Texts, Translator
+from citybot.services import public
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
@@ -151,7 +152,7 @@ def _district_name(config: CityConfig, district_id: str | None, lang: str) -> st
 
 def report_line(report: Report, config: CityConfig, texts: Texts) -> str:
     category = config.category(report.category)
-    line = f"{category.emoji} <b>#{report.id}</b> {snippet(report.description)}"
+    line = f"{category.emoji} <b>#{report.id}</b> {snippet(public.public_text(report))}"
     district = _district_name(config, report.district, texts.lang)
     return f"{line} · {escape(district, quote=False)}" if district else line
 
@@ -188,12 +189,14 @@ async def city_news(*, session: AsyncSession, period: Period, digest: Digest) ->
     resolved, new = [], []
     if "resolved" in sections:
         query = select(Report).where(
+            public.VISIBLE,
             Report.status == ReportStatus.resolved, col(Report.closed_at).is_not(None),
             Report.closed_at >= period.start, Report.closed_at < period.end,
         ).order_by(col(Report.closed_at).desc(), col(Report.id).desc())
         resolved = list((await session.exec(query)).all())
     if "new" in sections:
         query = select(Report).where(
+            public.VISIBLE,
             Report.created_at >= period.start, Report.created_at < period.end,
             Report.status != ReportStatus.duplicate,
         ).order_by(col(Report.created_at).desc(), col(Report.id).desc())

@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig
 from citybot.runtime import Runtime
+from citybot.services import public
 from citybot.services.nearby import open_reports_nearby
 from citybot.services.reports import NewReport, check_description, file_new
 from citybot.storage.models import (
@@ -174,14 +175,14 @@ def _utc_text_sqlite(element: utc_text, compiler: Any, **kw: Any) -> str:
 REQUEST_COLUMNS = (
     Report.id, Report.status, Report.category, Report.department, Report.description,
     utc_text(Report.created_at), utc_text(Report.updated_at), utc_text(Report.due_at),
-    Report.address, Report.latitude, Report.longitude, Report.media_url,
+    Report.address, Report.latitude, Report.longitude, Report.media_url, Report.public_text,
 )
 
 
 def _matching(filters: Filters, limit: int, *columns: Any) -> Any:
-    """The reports the filters ask for, newest first, in the order of
-    ix_reports_created_status (the scan stops at `limit`)."""
-    query = select(*columns)
+    """The public reports the filters ask for (never a hidden one), newest first, in the order
+    of ix_reports_created_status, which holds `hidden` too (the scan stops at `limit`)."""
+    query = select(*columns).where(public.VISIBLE)
     if filters.ids is not None:
         query = query.where(col(Report.id).in_(filters.ids))
     else:
@@ -210,9 +211,24 @@ async def find_requests(*, session: AsyncSession, filters: Filters,
                         limit: int = MAX_RESULTS) -> tuple[list[Any], dict[int, str]]:
     """Rows of REQUEST_COLUMNS, newest first, and their public notes."""
     rows = list((await session.exec(_matching(filters, limit, *REQUEST_COLUMNS))).all())
+    if not rows:
+        return [], {}
     notes = await public_notes(session=session, report_ids=_matching(
-        filters, limit, Report.id).subquery()) if rows else {}
-    return rows, notes
+        filters, limit, Report.id).subquery())
+    names = await public.reporter_names(session=session, report_ids=[row[0] for row in rows])
+    masked = {number: public.mask(note, names.get(number, ())) for number, note in notes.items()}
+    return [_public_row(row, names.get(row[0], ())) for row in rows], masked
+
+
+def _public_row(row: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """REQUEST_COLUMNS as the public may read them (services/public.py, as the report's page
+    shows them): the official's public text else the description, and the address, masked;
+    the public text column itself dropped."""
+    (number, status, category, department, description, created, updated, due, address,
+     lat, lon, media_url, replacement) = row
+    return (number, status, category, department,
+            public.mask(replacement or description, names), created, updated, due,
+            public.mask(address) if address else address, lat, lon, media_url)
 
 
 async def public_notes(*, session: AsyncSession, report_ids: Any) -> dict[int, str]:

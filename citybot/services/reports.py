@@ -189,6 +189,10 @@ async def file_new(
     for position, photo in enumerate(new.photos):
         session.add(ReportPhoto(report_id=report.id, position=position, file_id=photo["file_id"],
                                 file_unique_id=photo.get("file_unique_id")))
+    if new.photos:  # kept for the public site by the courier (citybot/outbox/photos.py)
+        await outbox.enqueue(session=session, kind="store_photos", method="getFile",
+                             chat_id=staff_chat_id, payload={"report_id": report.id},
+                             dedupe_key=f"photos:{report.id}", report_id=report.id, fresh=True)
     if new.reporter_id is not None:
         session.add(Follower(report_id=report.id, resident_id=new.reporter_id))
     session.add(ReportEvent(report_id=report.id, kind=EventKind.created, to_status=report.status,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -111,7 +111,7 @@ class Report(SQLModel, table=True):
         Index("ix_reports_nearby", "category", "geocell", "status"),
         # Open311 GET requests: a date window, newest first, status and updated_at read from
         # the index alone (what changed since an answer was rendered)
-        Index("ix_reports_created_status", "created_at", "status", "updated_at"),
+        Index("ix_reports_created_status", "created_at", "status", "updated_at", "hidden"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -136,7 +136,7 @@ class Report(SQLModel, table=True):
     assignee_name: str | None = Field(default=None, max_length=128)
     duplicate_of: int | None = Field(default=None, foreign_key="reports.id")
     created_at: datetime = _when()  # indexed by ix_reports_created_status
-    updated_at: datetime = _when()
+    updated_at: datetime = _when(index=True)  # what changed since: the public map's cache
     due_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     sla_reminded_at: datetime | None = _when(nullable=True)  # the one overdue reminder was posted
@@ -150,6 +150,9 @@ class Report(SQLModel, table=True):
     external_status: str | None = Field(default=None, max_length=32)
     nlu_category: str | None = Field(default=None, max_length=32)  # what the NLU read, if it did
     nlu_confidence: float | None = None  # how sure it was (of the report and its category)
+    # the public site (citybot.services.public): hidden by an official, or its text replaced
+    hidden: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    public_text: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ReportDraft(SQLModel, table=True):
@@ -201,6 +204,7 @@ class ReportPhoto(SQLModel, table=True):
     file_id: str = Field(max_length=256)
     file_unique_id: str | None = Field(default=None, max_length=128)
     position: int = 0
+    stored_at: datetime | None = _when(nullable=True)  # downloaded, re-encoded, on disk
 
 
 class EventKind(StrEnum):
@@ -214,6 +218,8 @@ class EventKind(StrEnum):
     merged = "merged"  # another report was merged into this one as its duplicate
     feedback = "feedback"  # the reporter confirmed the fix (👍)
     recategorised = "recategorised"  # staff changed the category (note: "old→new")
+    hidden = "hidden"  # an official hid the report from the public site
+    published = "published"  # shown again (note: its new public text, when replaced)
 
 
 class ReportEvent(SQLModel, table=True):

@@ -41,9 +41,9 @@ Part = Callable[[web.Application], None]
 
 def default_parts() -> list[Part]:
     """The parts every deployment serves (imported here, late: each imports this module)."""
-    from citybot.web import open311, plan
+    from citybot.web import open311, plan, public
 
-    return [plan.setup, open311.setup]
+    return [plan.setup, open311.setup, public.setup]
 
 
 def build_web_app(runtime: Runtime, site: Site, *, parts: Sequence[Part] | None = None,

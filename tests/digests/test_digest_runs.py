@@ -165,3 +165,7 @@ async def test_staff_get_one_digest_per_department_in_its_topic(
     topic = emulator.topics(staff_group)[roads["message_thread_id"]]
     assert topic["name"] == runtime.config.department("roads").name.get(
         runtime.config.city.default_language)
+    # and the statistics' charts, as one image in the same topic
+    chart = await emulator.wait_for_message(staff_group, predicate=lambda m: "photo" in m)
+    assert chart["message_thread_id"] == roads["message_thread_id"] and "📊" in chart["caption"]
+    assert emulator.files[chart["photo"][-1]["file_id"]].data.startswith(b"\x89PNG")

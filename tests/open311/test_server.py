@@ -210,3 +210,34 @@ async def test_duplicates_rate_limits_and_revoked_keys(web_bot, http, api, api_k
     assert set(sources) == {"open311/city-crm", "open311/slow-client"}
     got, _, _ = await post(http, f"{api}/requests.json", {**good, "lat": "56.8990"})
     assert got == 403
+
+
+async def test_hidden_reports_vanish_and_public_text_is_masked(web_bot, http, api,
+                                                               api_key) -> None:
+    """The public rules of services/public.py hold in the API as on the public site."""
+    from citybot.services import public
+
+    filed = []
+    for index, text in enumerate(["Broken bench, call me at +7 (912) 345-67-89",
+                                  "Overflowing bins, write to anna.k@example.org"]):
+        _, _, body = await post(http, f"{api}/requests.json", {
+            "api_key": api_key, "service_code": "waste", "lat": f"{56.895 + index * 0.004:.4f}",
+            "long": "39.6002", "description": text})
+        filed.append(int(json.loads(body)[0]["service_request_id"]))
+    _, _, body = await get(http, f"{api}/requests.json")
+    texts = {int(item["service_request_id"]): item["description"] for item in json.loads(body)}
+    assert "345-67-89" not in texts[filed[0]] and "Broken bench" in texts[filed[0]]
+    assert "anna.k@example.org" not in texts[filed[1]]
+
+    official = workflow.Actor(kind="staff", telegram_id=1, name="Olga")
+    async with web_bot.runtime.sessions() as session:
+        await public.hide(session=session, report=await session.get(Report, filed[0]),
+                          actor=official)
+        await public.publish(session=session, report=await session.get(Report, filed[1]),
+                             actor=official, text="Bins overflowing on the corner")
+        await session.commit()
+    for fmt in ("json", "xml"):
+        _, _, body = await get(http, f"{api}/requests.{fmt}")
+        assert "Broken bench" not in body and "Bins overflowing on the corner" in body
+        got, _, body = await get(http, f"{api}/requests/{filed[0]}.{fmt}")
+        assert got == 404 and spec_error(fmt, body)[0] == 404

@@ -8,38 +8,14 @@ import pytest
 
 from citybot.services.pacing import Pacer
 from citybot.storage.models import Report
-from citybot.testing import button_texts, count_rows
-
-SADOVAYA_12 = (56.8961, 39.5840)  # Central District
-CATEGORY_INDEX = {"roads": 0, "lighting": 1, "waste": 2, "graffiti": 4, "greenery": 6}
-
-
-
-
-async def file_report(emulator, user, description: str, *, category: str = "roads",
-                      point: tuple[float, float] = SADOVAYA_12) -> int:
-    """A resident files a report through the dialog; returns its number."""
-    emulator.send_text(user, "/report")
-    picker = await emulator.wait_for_message(user)
-    emulator.click(user, picker, picker["reply_markup"]["inline_keyboard"][
-        CATEGORY_INDEX[category] // 2][CATEGORY_INDEX[category] % 2]["callback_data"])
-    await emulator.wait_for_message(user)  # describe it
-    emulator.send_text(user, description)
-    await emulator.wait_for_message(user)  # where?
-    emulator.send_location(user, *point)
-    await emulator.wait_for_message(user)  # the address
-    photos = await emulator.wait_for_message(user)
-    emulator.click_button(user, photos, button_texts(photos)[0])  # skip
-    summary = await emulator.wait_for_message(user)
-    emulator.click_button(user, summary, button_texts(summary)[0])  # send
-    created = await emulator.wait_for_message(user, predicate=lambda m: "#" in m.get("text", ""))
-    return int(created["text"].split("#", 1)[1].split()[0].rstrip(".,"))
-
-
-def is_card(number: int):
-    def check(message: dict) -> bool:
-        return (message.get("text") or "").split("\n")[0].split(" · ")[0].endswith(f"#{number}")
-    return check
+from citybot.testing import (  # noqa: F401 (CATEGORY_INDEX, SADOVAYA_12, file_report: tests')
+    CATEGORY_INDEX,
+    SADOVAYA_12,
+    button_texts,
+    count_rows,
+    file_report,
+    is_card,
+)
 
 
 async def card_of(emulator, group, number: int) -> dict:

@@ -24,7 +24,8 @@ async def test_take_progress_resolve_and_confirm_in_english(
     anna = emulator.add_user("Anna", language_code="en")
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
-    assert button_texts(card) == list(RUSSIAN.values())  # the group speaks the city's language
+    # the group speaks the city's language; the last button is the public site's
+    assert button_texts(card) == [*RUSSIAN.values(), "🙈 Скрыть с сайта"]
 
     answer = await press(emulator, official, card, RUSSIAN["take"])
     assert "is yours now" in answer["text"]  # the official is answered in her language

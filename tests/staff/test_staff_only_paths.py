@@ -266,7 +266,7 @@ def private_button(make: Callable[[Desk], str]) -> Callable[[Attempt], Awaitable
 
 async def private_commands(a: Attempt) -> None:
     for text in ("/queue", "/stats", "/announce Free buses", f"/report {a.desk.number}",
-                 f"/report #{a.desk.number}"):
+                 f"/report #{a.desk.number}", f"/hide {a.desk.number}"):
         await refused_message(a, text, chat=a.person)
 
 
@@ -302,6 +302,8 @@ PATHS = [
     StaffPath("card: Not a report", ("recategorise.on_not_a_report",),
               card_button("not_report")),
     StaffPath("card: an unknown action", ("actions.on_unknown_action",), card_button("boom")),
+    StaffPath("card: Hide from the public", ("publishing.on_button",), card_button("hide")),
+    StaffPath("card: Make public", ("publishing.on_button",), card_button("publish")),
     StaffPath("helpdesk: Close", ("relay.on_close",), helpdesk_button("close")),
     StaffPath("helpdesk: an unknown action", ("relay.on_unknown_helpdesk",),
               helpdesk_button("reopen")),
@@ -313,6 +315,9 @@ PATHS = [
     StaffPath("/queue", ("commands.on_queue /queue",), command("/queue")),
     StaffPath("/report N", ("commands.on_report /report",), command("/report {number}")),
     StaffPath("/stats", ("commands.on_stats /stats",), command("/stats")),
+    StaffPath("/hide N", ("publishing.on_hide /hide",), command("/hide {number}")),
+    StaffPath("/publish N text", ("publishing.on_publish /publish",),
+              command("/publish {number} A new public text")),
     StaffPath("/announce", ("announce.on_announce /announce",),
               command("/announce Free buses today")),
     StaffPath("a reply to a card, for its resident", ("relay.on_staff_reply",), reply_to_card),
@@ -330,10 +335,10 @@ PATHS = [
               private_button(lambda d: AnnounceAction(action="send",
                                                       broadcast=d.broadcast).pack())),
     StaffPath("private chat: staff commands",
-              ("staff.on_staff_command_elsewhere /queue /stats /announce",
+              ("staff.on_staff_command_elsewhere /queue /stats /announce /hide /publish",
                "staff.on_staff_command_elsewhere /report"), private_commands),
     StaffPath("another group: commands and buttons",
-              ("staff.on_staff_command_elsewhere /queue /stats /announce",
+              ("staff.on_staff_command_elsewhere /queue /stats /announce /hide /publish",
                "staff.on_staff_command_elsewhere /report", "staff.on_unknown_button",
                "staff.on_staff_button_elsewhere"), other_group),
 ]

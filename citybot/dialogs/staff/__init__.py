@@ -12,14 +12,14 @@ from aiogram.filters import Command, or_f
 from aiogram.types import CallbackQuery, Message
 
 from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
-from citybot.dialogs.staff import actions, announce, commands, recategorise, relay
+from citybot.dialogs.staff import actions, announce, commands, publishing, recategorise, relay
 from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 
 __all__ = ["build_guard_router", "build_membership_router", "build_router"]
 
-STAFF_COMMANDS = ("queue", "stats", "announce")
+STAFF_COMMANDS = ("queue", "stats", "announce", "hide", "publish")
 
 
 async def on_unknown_button(query: CallbackQuery, texts: Texts) -> None:
@@ -36,7 +36,8 @@ def build_router(staff_chat_id: int) -> Router:
     router.callback_query.middleware(StaffOnly())
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
-    router.include_routers(recategorise.build_router(), actions.build_router(),
+    router.include_routers(publishing.build_router(), recategorise.build_router(),
+                           actions.build_router(),
                            commands.build_router(),
                            announce.build_router(), relay.build_router(), last)
     return router

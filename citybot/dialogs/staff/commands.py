@@ -126,6 +126,9 @@ def event_line(event: ReportEvent, report: Report, reporter: Resident | None, te
         what = f"💬 {resident}{note}{photo}"
     elif event.kind == EventKind.feedback:
         what = f"👍 {texts('history-confirmed')}"
+    elif event.kind in (EventKind.hidden, EventKind.published):  # the public site
+        what = f"{'🙈' if event.kind == EventKind.hidden else '👁'} " \
+               f"{texts(f'site-history-{event.kind}')} · {staff}{note}"
     else:
         what = f"📝 {staff}{note}"
     return f"{when} — {what}"

@@ -29,6 +29,7 @@ report-summary =
     📝 { $description }
     📍 { $address }
     📷 Photos: { $photos }
+    🌐 The description and photos will be public on the city's map; your name never will.
 
     Send it to the city?
 report-no-address = not given
