@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench lint emulator clean
+.PHONY: install run sandbox test bench lint emulator clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "CityBot needs Python 3.11+"'
@@ -17,9 +17,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 	$(BIN)/citybot db upgrade
+	$(BIN)/citybot nlu train --if-stale
 
+# With BOT_TOKEN: the bot. Without: the sandbox, the bot in a browser (no Telegram needed).
 run: install
-	$(BIN)/citybot run
+	@if [ -n "$$BOT_TOKEN" ]; then exec $(BIN)/citybot run; else exec $(BIN)/citybot sandbox; fi
+
+sandbox: install
+	$(BIN)/citybot sandbox
 
 test: install
 	$(BIN)/python -m pytest

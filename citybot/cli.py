@@ -35,11 +35,11 @@ def _load_config(settings):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from citybot.bot.polling import run_polling
+    settings = load_settings()
+    settings.require_token()  # before the bot's modules are imported: a missing token is told
+    from citybot.bot.polling import run_polling  # at once
     from citybot.storage.database import upgrade
 
-    settings = load_settings()
-    settings.require_token()
     if args.webhook:
         return _run_webhook(args, settings)
     config = _load_config(settings)
@@ -63,6 +63,16 @@ def _run_webhook(args: argparse.Namespace, settings) -> int:
     if args.workers > 1:
         return run_workers(args.workers, args.log_level)
     asyncio.run(run_webhook(settings, config))
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """The real bot against the in-process emulator, with the sandbox page (no token needed)."""
+    from citybot.sandbox import run_sandbox
+
+    settings = load_settings()
+    config = _load_config(settings)
+    asyncio.run(run_sandbox(settings, config))  # a taken WEB_LISTEN: one SettingsError line
     return 0
 
 
@@ -134,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # of a supervisor
     run.set_defaults(func=cmd_run)
 
+    sandbox = sub.add_parser("sandbox", help="try CityBot in a browser, no Telegram needed: the "
+                             "real bot against a local emulator, its page on WEB_LISTEN")
+    sandbox.set_defaults(func=cmd_sandbox)
+
     emulator = sub.add_parser("emulator", help="a local Telegram Bot API emulator to try the bot")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8081)
@@ -169,19 +183,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from citybot.config import ConfigError
+def _is_config_error(error: BaseException) -> bool:
+    """A wrong config.yml (checked without importing the config module, which is slow to
+    import, when nothing has loaded it)."""
+    config = sys.modules.get("citybot.config")
+    return config is not None and isinstance(error, config.ConfigError)
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level)
     try:
         return int(args.func(args) or 0)
-    except (SettingsError, ConfigError) as error:
+    except SettingsError as error:
         print(f"citybot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception:  # logged, hence redacted: a network error's text carries the token
+    except Exception as error:  # logged, hence redacted: a network error's text has the token
+        if _is_config_error(error):
+            print(f"citybot: {error}", file=sys.stderr)
+            return 2
         log.exception("citybot stopped by an unexpected error")
         return 1
 

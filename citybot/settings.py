@@ -15,9 +15,8 @@ TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 
 MISSING_TOKEN = (
     "BOT_TOKEN is not set: create a bot with @BotFather in Telegram and start CityBot with "
-    "`BOT_TOKEN=<token> make run`, or try it locally without Telegram by running "
-    "`citybot emulator` in one terminal and "
-    "`BOT_TOKEN=123456:TEST TELEGRAM_API_URL=http://127.0.0.1:8081 make run` in another."
+    "`BOT_TOKEN=<token> make run`; to try it without Telegram, in a browser, run `make run` "
+    "without BOT_TOKEN (or `.venv/bin/citybot sandbox`)."
 )
 MALFORMED_TOKEN = (
     "BOT_TOKEN does not look like a bot token (expected digits, a colon and a secret, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -15,7 +15,7 @@ from citybot.outbox import Courier
 from citybot.runtime import Runtime, build_runtime
 from citybot.settings import Settings
 from citybot.storage.database import upgrade
-from citybot.web.app import Site, build_web_app
+from citybot.web.app import Part, Site, build_web_app, default_parts
 from citybot.web.server import serving
 
 
@@ -33,10 +33,10 @@ class RunningBot:
 async def running_bot(
     *, api_url: str, token: str, database_url: str, config: CityConfig,
     staff_chat_id: int | None = None, redis_url: str | None = None, migrate: bool = True,
-    web_listen: str | None = None,
+    web_listen: str | None = None, web_parts: Sequence[Part] = (),
 ) -> AsyncIterator[RunningBot]:
     """Polls `api_url` until the block ends, then stops as SIGTERM would; with `web_listen`
-    (e.g. 127.0.0.1:0) the HTTP app is served too."""
+    (e.g. 127.0.0.1:0) the HTTP app is served too, with `web_parts` beside the default ones."""
     settings = Settings(
         BOT_TOKEN=token, TELEGRAM_API_URL=api_url, DATABASE_URL=database_url,
         STAFF_CHAT_ID=staff_chat_id, REDIS_URL=redis_url,
@@ -60,7 +60,8 @@ async def running_bot(
             me = await bot.get_me()
             site = Site(public_url=f"http://{web_listen}", bot_username=me.username)
             web_port = await pages.enter_async_context(
-                serving(build_web_app(runtime, site), web_listen))
+                serving(build_web_app(runtime, site, parts=[*default_parts(), *web_parts]),
+                        web_listen))
             site.public_url = f"http://127.0.0.1:{web_port}"
         yield RunningBot(bot=bot, dispatcher=dispatcher, runtime=runtime, task=task,
                          courier=courier, web_port=web_port)

@@ -22,7 +22,7 @@ def test_missing_token_is_one_sentence_that_says_what_to_do(
     with pytest.raises(SettingsError) as error:
         load_settings().require_token()
     assert str(error.value) == MISSING_TOKEN
-    assert "@BotFather" in MISSING_TOKEN and "citybot emulator" in MISSING_TOKEN
+    assert "@BotFather" in MISSING_TOKEN and "citybot sandbox" in MISSING_TOKEN
 
 
 @pytest.mark.parametrize("token", ["", "   ", "abc", "123456", ":abc", "12:ab cd"])

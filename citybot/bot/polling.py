@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Sequence
 
 from citybot.bot.app import (
     build_bot,
@@ -18,16 +19,20 @@ from citybot.bot.app import (
     settle_memory,
 )
 from citybot.bot.leadership import Leadership, Singletons, lease_timing, worker_id
+from citybot.bot.startup import check_staff_chat, load_nlu
 from citybot.config import CityConfig
 from citybot.runtime import build_runtime
 from citybot.settings import Settings
-from citybot.web.app import Site, build_web_app
+from citybot.web.app import Part, Site, build_web_app, default_parts
 from citybot.web.server import serving
 
 log = logging.getLogger("citybot.bot")
 
 
-async def run_polling(settings: Settings, config: CityConfig) -> None:
+async def run_polling(settings: Settings, config: CityConfig, *, web_parts: Sequence[Part] = (),
+                      on_ready: Callable[[Site], None] | None = None) -> None:
+    """`web_parts`: served beside the default parts (the sandbox's page); `on_ready(site)` is
+    called once the HTTP app listens, before the first update."""
     token = settings.require_token()
     runtime = build_runtime(settings, config)
     storage = build_storage(runtime, settings.redis_url)
@@ -45,10 +50,17 @@ async def run_polling(settings: Settings, config: CityConfig) -> None:
                  settings.telegram_api_url)
         await bot.delete_webhook(drop_pending_updates=False)
         await set_commands(bot, runtime)
+        await check_staff_chat(bot, runtime)
+        await load_nlu(runtime)
         settle_memory()
         lease_task = asyncio.create_task(leadership.run())
         site = Site(public_url=settings.public_url, bot_username=me.username)
-        async with serving(build_web_app(runtime, site), settings.web_listen):
+        app = build_web_app(runtime, site, parts=[*default_parts(), *web_parts])
+        async with serving(app, settings.web_listen) as port:
+            if settings.public_url_setting is None:  # WEB_LISTEN may name port 0: any free one
+                site.public_url = f"http://{settings.web_listen.rpartition(':')[0]}:{port}"
+            if on_ready is not None:
+                on_ready(site)
             await dp.start_polling(bot, handle_signals=True, close_bot_session=False)
     finally:
         if lease_task is not None:

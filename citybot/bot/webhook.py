@@ -47,6 +47,7 @@ from citybot.bot.leadership import (
 )
 from citybot.bot.metrics import Metrics
 from citybot.bot.outages import describe, is_outage
+from citybot.bot.startup import check_staff_chat, load_nlu
 from citybot.config import CityConfig
 from citybot.outbox.signal import OutboxSignal
 from citybot.runtime import Runtime, build_runtime
@@ -231,6 +232,8 @@ async def run_webhook(settings: Settings, config: CityConfig) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     ttl, renew = lease_timing()
-    async with running_webhook(settings, config, lease_ttl=ttl, lease_renew=renew):
+    async with running_webhook(settings, config, lease_ttl=ttl, lease_renew=renew) as running:
+        await check_staff_chat(running.bot, running.runtime)
+        await load_nlu(running.runtime)
         await stop.wait()
     log.info("bot stopped")

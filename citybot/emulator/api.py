@@ -13,7 +13,7 @@ from typing import Any
 
 from .formatting import ParseError, parse_text, utf16_len
 from .limits import ApiError
-from .world import META_KEYS, Chat, FileRecord, User, World, api_view
+from .telegram import META_KEYS, Chat, FileRecord, Telegram, User, api_view
 
 __all__ = ["SEND_METHODS", "BotApi", "Params"]
 
@@ -90,9 +90,10 @@ def _now() -> int:
 
 
 class BotApi:
-    """Bot API methods over a World. `table`: lower-cased method name -> (name, handler)."""
+    """Bot API methods over the emulated Telegram (telegram.py). `table`: lower-cased method
+    name -> (name, handler)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: Telegram) -> None:
         self.w = world
         self.table: dict[str, tuple[str, Callable[[Params], Any]]] = {}
         for name in dir(type(self)):
@@ -440,13 +441,12 @@ class BotApi:
 
     def answerCallbackQuery(self, p: Params) -> bool:
         query_id = p.text("callback_query_id") or ""
-        if self.w.pending_callbacks.pop(query_id, None) is None:
+        if query_id not in self.w.pending_callbacks:
             raise ApiError.bad_request("query is too old and response timeout expired or query "
                                        "ID is invalid")
-        self.w.answered_callbacks[query_id] = {
+        self.w.answer_callback(query_id, {
             "text": p.text("text"), "show_alert": p.flag("show_alert"), "url": p.text("url"),
-            "cache_time": p.integer("cache_time", 0)}
-        self.w.callbacks_signal.notify()
+            "cache_time": p.integer("cache_time", 0)})
         return True
 
     def sendChatAction(self, p: Params) -> bool:

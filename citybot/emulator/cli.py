@@ -10,7 +10,7 @@ import shlex
 import sys
 
 from .server import TelegramEmulator
-from .world import Chat, User, describe, keyboard_texts
+from .telegram import Chat, User, describe
 
 __all__ = ["main", "serve"]
 
@@ -18,7 +18,7 @@ HELP = """\
 Type as a person (names: {names}):
   anna: /start                 send text (anna, ivan: private chat; olga: staff group)
   reply olga: On it            reply to the bot's last message in that chat (its topic too)
-  click anna Send              press the inline button "Send" on the latest message having it
+  click anna send              press a button by (part of) its label: inline or reply keyboard
   loc anna 55.75 37.61         send a location          photo anna [caption]   send a photo
   block anna | unblock anna    the person blocks / unblocks the bot
   topics | help | quit"""
@@ -33,6 +33,8 @@ class Console:
         emu.listeners.append(self.show)
 
     def show(self, event: str, chat: Chat, msg: dict) -> None:
+        if event not in ("sent", "edited", "deleted"):  # what the bot does, not the people
+            return
         where = chat.title or (chat.user.first_name if chat.user else str(chat.id))
         topic = chat.topics.get(msg.get("message_thread_id", 0))
         if topic:
@@ -73,14 +75,9 @@ class Console:
                 raise LookupError("the bot has not written there yet")
             self.emu.send_text(user, text.strip(), chat=chat, reply_to=last)
         elif head == "click":
-            name, _, text = rest.partition(" ")
+            name, _, label = rest.partition(" ")
             user, chat = self._person(name)
-            for msg in reversed(self.emu.messages(chat)):
-                if text.strip() in keyboard_texts(msg) and "inline_keyboard" in msg.get(
-                        "reply_markup", {}):
-                    self.emu.click_button(user, msg, text.strip())
-                    return
-            raise LookupError(f"no inline button {text.strip()!r} in {chat!r}")
+            self.click(user, chat, label.strip())
         elif head in ("loc", "photo", "block", "unblock"):
             args = shlex.split(rest)
             user, chat = self._person(args[0] if args else "")
@@ -99,6 +96,35 @@ class Console:
             return
         if not self.emu.stats.calls["getUpdates"] and self.emu.webhook is None:
             print("  (queued: the bot has not connected yet; start it as shown above)", flush=True)
+
+    def click(self, user: User, chat: Chat, label: str) -> None:
+        """Press a button by its label or a part of it, any case, emoji or not: an inline button
+        of the newest message having one, else a button of the reply keyboard (which sends its
+        text, as Telegram does). None matches: the buttons there are are listed."""
+        inline = [(msg, button) for msg in reversed(self.emu.messages(chat))
+                  for row in (msg.get("reply_markup") or {}).get("inline_keyboard", [])
+                  for button in row if "callback_data" in button]
+        keyboard = [(None, {"text": b} if isinstance(b, str) else b)
+                    for row in (chat.reply_keyboard or {}).get("keyboard", []) for b in row]
+        wanted = label.casefold()
+        for matches in (lambda text: text.casefold() == wanted,
+                        lambda text: wanted in text.casefold()):
+            for msg, button in [*inline, *keyboard]:
+                if not wanted or not matches(button["text"]):
+                    continue
+                if msg is not None:
+                    self.emu.click(user, msg, button["callback_data"])
+                elif button.get("request_location"):
+                    raise LookupError(f"{button['text']!r} shares a location: use `loc "
+                                      f"{user.first_name.lower()} LAT LON`")
+                else:
+                    self.emu.send_text(user, button["text"], chat=chat)
+                return
+        newest = inline[0][0]["message_id"] if inline else None
+        there = [button["text"] for msg, button in inline if msg["message_id"] == newest]
+        there += [button["text"] for _, button in keyboard]
+        raise LookupError(f"no button {label!r} in {chat!r}; buttons there: "
+                          + (", ".join(repr(text) for text in there) or "none"))
 
     def attach_stdin(self) -> None:
         loop = asyncio.get_running_loop()

@@ -14,7 +14,8 @@ from aiohttp import web
 
 from .api import SEND_METHODS, BotApi, Params
 from .limits import ApiCall, ApiError, Fault
-from .world import Signal, World
+from .telegram import Signal
+from .world import World
 
 if TYPE_CHECKING:
     from aiogram import Bot

@@ -18,13 +18,26 @@ from citybot.nlu.contract import (
     Entity,
     Parse,
 )
-from citybot.nlu.engine import Engine, default_engine, load_engine
-from citybot.nlu.service import NLUService, build_nlu
+
+_LAZY = {"Engine": "engine", "default_engine": "engine", "load_engine": "engine",
+         "NLUService": "service", "build_nlu": "service"}
+
+
+def __getattr__(name: str) -> object:
+    """The engine and the service (numpy, scikit-learn) are imported on first use, so that a
+    command that needs neither — `citybot run` without a token — answers at once."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"citybot.nlu.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'citybot.nlu' has no attribute {name!r}")
 
 
 def parse(text: str, lang: str | None = None) -> Parse:
     """Parse with the default engine (loaded on first use). Runtime should hold an `Engine`
     from `load_engine()` or use `build_nlu()` instead."""
+    from citybot.nlu.engine import default_engine
+
     return default_engine().parse(text, lang)
 
 

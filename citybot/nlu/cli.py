@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, argparse.Argum
 
     train = commands.add_parser("train", help="train the built-in model and cache it")
     train.add_argument("--data", nargs="+", type=Path, help="Rasa YAML files or folders")
+    train.add_argument("--if-stale", action="store_true",
+                       help="only when the cached model is missing or older than the data "
+                            "(`make install` runs this, so that no resident waits for it)")
     train.set_defaults(func=cmd_train)
 
     parse = commands.add_parser("parse", help="print the intent of a text as JSON")
@@ -54,6 +57,14 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    if args.if_stale:
+        from citybot.nlu.engine import load_engine
+
+        began = time.perf_counter()
+        load_engine(args.data)
+        print(f"NLU model ready in {time.perf_counter() - began:.1f} s "
+              "(trained if the data changed, else read from the cache)")
+        return 0
     from citybot.nlu.engine import ACTIVE, active_model, cache_dir, save, train
 
     engine = train(args.data)

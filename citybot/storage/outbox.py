@@ -164,3 +164,23 @@ async def next_due_at(*, session: AsyncSession) -> datetime | None:
         OutboxMessage.state == OutboxState.pending
     )
     return (await session.exec(query)).one()
+
+
+STAFF_CHAT_LOST = "chat not found"  # Telegram's words when the bot is not in the chat it names
+
+
+async def requeue_lost_cards(*, session: AsyncSession, staff_chat_id: int) -> int:
+    """Cards Telegram rejected because the staff chat was wrong (a wrong STAFF_CHAT_ID, the bot
+    not yet added) are sent again, to `staff_chat_id`: called at start-up once that chat is
+    reachable. Returns how many; the caller commits."""
+    lost = (await session.exec(select(OutboxMessage).where(
+        OutboxMessage.kind == "card", OutboxMessage.state == OutboxState.failed,
+        col(OutboxMessage.last_error).contains(STAFF_CHAT_LOST)))).all()
+    for message in lost:
+        message.chat_id = staff_chat_id
+        message.state = OutboxState.pending
+        message.attempts = 0
+        message.next_attempt_at = utcnow()
+        message.claimed_at = message.claimed_by = message.last_error = None
+        session.add(message)
+    return len(lost)
