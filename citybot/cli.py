@@ -170,12 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.set_defaults(func=cmd_audit)
 
     from citybot import export_cli
-    from citybot.bot import broadcast_cli
+    from citybot.bot import broadcast_cli, poll_cli
     from citybot.bot import nlu_cli as nlu_feedback_cli
     from citybot.nlu import cli as nlu_cli
 
     nlu_feedback_cli.register(nlu_cli.register(sub))
     broadcast_cli.register(sub)
+    poll_cli.register(sub)
     from citybot.web.open311 import cli as apikey_cli
 
     apikey_cli.register(sub)

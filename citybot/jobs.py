@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta
 
 from citybot.runtime import Runtime
-from citybot.services import broadcasts, notify, privacy, reports
+from citybot.services import broadcasts, notify, polls, privacy, proposals, reports
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
 from citybot.storage.updates import forget_old_updates
@@ -131,3 +131,11 @@ async def run_announcement(runtime: Runtime, broadcast_id: int, *,
 async def resume_broadcasts(runtime: Runtime) -> int:
     """Digest runs and announcements a stopped process left unfinished are taken up again."""
     return await broadcasts.resume_unfinished(runtime)
+
+
+async def close_proposals_and_polls(runtime: Runtime) -> int:
+    """Proposals whose window ended without the threshold close (their authors are told), those
+    their department has not answered in time are reminded in its topic;
+    polls whose time came close (stopped, their results sent)."""
+    return await proposals.expire_due(runtime) + await proposals.remind_overdue(runtime) + \
+        await polls.close_due(runtime)

@@ -30,7 +30,9 @@ from citybot.dialogs import (
     intents,
     menu,
     my_reports,
+    poll_answers,
     privacy,
+    proposals,
     public_link,
     questions,
     report,
@@ -103,11 +105,11 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
-        public_link, menu, settings, privacy, subscriptions, my_reports, followup, handoff,
-        report, questions,
+        public_link, proposals, menu, settings, privacy, subscriptions, my_reports, followup,
+        handoff, report, questions,
     )))
     residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
-        report, questions, my_reports, handoff, subscriptions, menu,
+        report, questions, my_reports, handoff, subscriptions, menu, proposals,
     ))))
     residents.include_routers(questions.build_fallback_router(), fallback.build_router())
 
@@ -115,7 +117,8 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     dp.include_routers(errors.build_router(),
                        staff.build_membership_router(runtime.staff_chat_id),
                        staff.build_router(runtime.staff_chat_id),
-                       staff.build_guard_router(runtime.staff_chat_id), residents)
+                       staff.build_guard_router(runtime.staff_chat_id),
+                       poll_answers.build_router(), residents)
     run_sync_filters_on_loop(dp)
     return dp
 
@@ -129,9 +132,9 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-RESIDENT_COMMANDS = ("start", "report", "my", "subscribe", "settings", "human", "help",
-                     "privacy", "mydata", "forget")
-STAFF_COMMANDS = ("queue", "report", "stats", "announce")
+RESIDENT_COMMANDS = ("start", "report", "my", "propose", "ideas", "subscribe", "settings", "human",
+                     "help", "privacy", "mydata", "forget")
+STAFF_COMMANDS = ("queue", "report", "stats", "announce", "poll")
 
 
 async def set_commands(bot: Bot, runtime: Runtime) -> None:

@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-TOPICS = ("new_reports", "resolved_reports", "announcements")  # as in storage.subscriptions
+# as in storage.subscriptions
+TOPICS = ("new_reports", "resolved_reports", "announcements", "proposals")
 
 
 class ProgressBar:

@@ -29,6 +29,7 @@ from citybot.config.schema import (
     Nlu,
     Open311Endpoint,
     Point,
+    Proposals,
     Reports,
     Staff,
     Street,
@@ -37,7 +38,7 @@ from citybot.config.schema import (
 __all__ = [
     "CATEGORY_IDS", "LANGUAGES", "BroadcastLimits", "Category", "City", "CityConfig",
     "ConfigError", "Department", "Digest", "District", "Geocoder", "HouseNumbers", "Knowledge",
-    "Language", "LatLon", "LocalizedText", "Nlu", "Open311Endpoint", "Point", "Reports", "Staff",
-    "Street",
+    "Language", "LatLon", "LocalizedText", "Nlu", "Open311Endpoint", "Point", "Proposals",
+    "Reports", "Staff", "Street",
     "cron_trigger", "load_config",
 ]

@@ -39,6 +39,9 @@ def cross_field_problems(config: CityConfig) -> Iterator[Problem]:
         yield ("reports", "min_description_chars"), (
             f"must be less than max_description_chars ({reports.max_description_chars})"
         )
+    department = config.proposals.department
+    if department is not None and department not in {d.id for d in config.departments}:
+        yield ("proposals", "department"), f"no department {department!r} in departments"
     if config.nlu.backend == "rasa" and not config.nlu.rasa_url:
         yield ("nlu", "rasa_url"), "required when backend is rasa (e.g. http://localhost:5005)"
     categories = {category.id for category in config.categories}

@@ -18,7 +18,7 @@ BOUNDARY_TOLERANCE_DEG = 0.0005
 LatLon = tuple[float, float]
 Language = Literal["en", "ru"]
 # what a digest may list, by its audience
-RESIDENT_CONTENT = ("resolved", "new", "my_reports")
+RESIDENT_CONTENT = ("resolved", "new", "my_reports", "proposals")
 STAFF_CONTENT = ("new", "open", "overdue", "oldest_overdue")
 
 

@@ -322,6 +322,17 @@ class BroadcastLimits(_Model):
         return self.paid_per_second if self.paid else self.per_second
 
 
+class Proposals(_Model):
+    """Residents' proposals: how many supports within how many days send one to its department,
+    which department answers them and in how many days."""
+
+    threshold: int = Field(default=100, gt=0)
+    window_days: int = Field(default=90, gt=0)
+    department: Id | None = None  # answers proposals that reach the threshold (default: first)
+    answer_days: int = Field(default=30, gt=0)  # the department's time to answer
+    topic_id: int | None = Field(default=None, gt=0)  # the "Proposals" topic (else created)
+
+
 class Web(_Model):
     """The public site: its base map and where report photos are kept."""
 
@@ -355,6 +366,7 @@ class CityConfig(_Model):
     knowledge: Knowledge
     digests: list[Digest] = []
     broadcast: BroadcastLimits = BroadcastLimits()
+    proposals: Proposals = Proposals()
     web: Web = Web()
     privacy: Privacy = Privacy(controller=LocalizedText(en="The city administration",
                                                         ru="Администрация города"),

@@ -82,6 +82,30 @@ class PrivacyAction(CallbackData, prefix="pv1"):
     action: str
 
 
+class IdeaAction(CallbackData, prefix="id1"):
+    """A resident's button of the proposals: open, support, withdraw, a list (sort, district,
+    page), a step of /propose (district, skip photo, send, cancel)."""
+
+    action: str
+    proposal: int = 0
+    value: str = ""
+
+
+class IdeaStaffAction(CallbackData, prefix="is1"):
+    """A staff button of a proposal's card: approve, reject (moderation); accepted, planned,
+    rejected (the department's answer)."""
+
+    action: str
+    proposal: int
+
+
+class PollAction(CallbackData, prefix="po1"):
+    """A staff button of a poll's preview: send, cancel."""
+
+    action: str
+    poll: int
+
+
 class FollowPublic(CallbackData, prefix="pf1"):
     """Follow, under a report opened from the public site (t.me/<bot>?start=report_<n>)."""
 

@@ -23,6 +23,7 @@ def main_menu(texts: Texts) -> ReplyKeyboardMarkup:
     builder.button(text=texts("menu-report"))
     builder.button(text=texts("menu-my-reports"))
     builder.button(text=texts("menu-ask"))
+    builder.button(text=texts("menu-ideas"))
     builder.button(text=texts("menu-settings"))
     builder.button(text=texts("menu-privacy"))
     builder.adjust(1, 2, 2)

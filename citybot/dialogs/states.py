@@ -23,3 +23,19 @@ class StaffFlow(StatesGroup):
 
 class FollowupFlow(StatesGroup):
     reopen_reason = State()  # the reporter says what is still wrong
+
+
+class ProposalFlow(StatesGroup):
+    title = State()
+    description = State()
+    district = State()
+    photo = State()
+    summary = State()
+
+
+class IdeaStaffFlow(StatesGroup):
+    note = State()  # an official writes a rejection's reason or the department's answer
+
+
+class PollFlow(StatesGroup):
+    question = State()  # an official writes a poll (the file format) after /poll

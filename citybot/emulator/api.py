@@ -20,7 +20,7 @@ __all__ = ["SEND_METHODS", "BotApi", "Params"]
 SEND_METHODS = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendVoice", "sendAudio",
     "sendAnimation", "sendSticker", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
-    "copyMessage", "forwardMessage"})
+    "copyMessage", "forwardMessage", "sendPoll"})
 CHAT_ACTIONS = frozenset({"typing", "upload_photo", "record_video", "upload_video", "record_voice",
                           "upload_voice", "upload_document", "choose_sticker", "find_location",
                           "record_video_note", "upload_video_note"})
@@ -334,6 +334,46 @@ class BotApi:
         if preview:
             content["link_preview_options"] = preview
         return self._send(chat, p, content)
+
+    def sendPoll(self, p: Params) -> dict:
+        """A native poll: 2-10 options (strings or InputPollOption objects), a question of up to
+        300 characters; the poll's id is what poll_answer updates carry."""
+        chat = self._target(p)
+        question = p.text("question") or ""
+        if not 1 <= len(question) <= 300:
+            raise ApiError.bad_request("POLL_QUESTION_INVALID")
+        options = p.obj("options")
+        if not isinstance(options, list) or not 2 <= len(options) <= 10:
+            raise ApiError.bad_request("POLL_OPTIONS_INVALID")
+        texts = [o.get("text") if isinstance(o, dict) else o for o in options]
+        if not all(isinstance(t, str) and 1 <= len(t) <= 100 for t in texts):
+            raise ApiError.bad_request("POLL_OPTION_INVALID")
+        if chat.type == "channel" and p.has("is_anonymous") and not p.flag("is_anonymous"):
+            raise ApiError.bad_request("POLL_ANONYMOUS_REQUIRED")
+        poll = {"id": str(5_000_000_000_000_000_000 + next(self.w._serial)),
+                "question": question, "total_voter_count": 0, "is_closed": False,
+                "options": [{"persistent_id": str(i), "text": t, "voter_count": 0}
+                            for i, t in enumerate(texts)],
+                "allows_revoting": True, "members_only": False,
+                "is_anonymous": p.flag("is_anonymous") if p.has("is_anonymous") else True,
+                "type": p.text("type") or "regular",
+                "allows_multiple_answers": p.flag("allows_multiple_answers")}
+        sent = self._send(chat, p, {"poll": poll})
+        self.w.polls[poll["id"]] = (chat.id, sent["message_id"])
+        return sent
+
+    def stopPoll(self, p: Params) -> dict:
+        chat, msg = self._bot_message(p)
+        if "poll" not in msg:
+            raise ApiError.bad_request("message with poll to stop not found")
+        if msg["poll"]["is_closed"]:
+            raise ApiError.bad_request("poll has already been closed")
+        poll = {**msg["poll"], "is_closed": True}
+        changes: dict[str, Any] = {"poll": poll}
+        if p.has("reply_markup"):
+            changes["reply_markup"] = self._markup(p, inline_only=True)
+        self._edit(chat, msg, changes)
+        return poll
 
     def sendMediaGroup(self, p: Params) -> list[dict]:
         chat = self._target(p)

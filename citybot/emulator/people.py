@@ -130,6 +130,35 @@ class People(Telegram):
     def send_sticker(self, user: User, emoji: str = "👍", **kwargs: Any) -> dict:
         return self.send_media(user, "sticker", None, emoji=emoji, **kwargs)
 
+    def answer_poll(self, user: User, message: MessageLike, option_ids: list[int]) -> dict | None:
+        """Choose options of a non-anonymous poll the bot sent (an empty list retracts the vote):
+        the bot gets a poll_answer update (poll_id, user, option_ids), as Telegram sends it.
+        Returns the update (None when the poll is closed: Telegram takes no more votes)."""
+        chat, msg = self.message(message)
+        poll = msg.get("poll")
+        if poll is None:
+            raise LookupError(f"no poll in {describe(msg)}")
+        if poll["is_closed"]:
+            return None
+        if any(not 0 <= i < len(poll["options"]) for i in option_ids) or \
+                (len(option_ids) > 1 and not poll["allows_multiple_answers"]):
+            raise ValueError(f"options {option_ids} cannot be chosen in this poll")
+        voters = self.poll_votes.setdefault(poll["id"], {})
+        options = [dict(o) for o in poll["options"]]
+        for i in voters.pop(user.id, []):
+            options[i]["voter_count"] -= 1
+        for i in option_ids:
+            options[i]["voter_count"] += 1
+        if option_ids:
+            voters[user.id] = list(option_ids)
+        chat.messages[msg["message_id"]] = {**msg, "poll": {
+            **poll, "options": options, "total_voter_count": len(voters)}}
+        if poll["is_anonymous"]:
+            return None  # Telegram tells the bot of named votes only
+        return self.push_update("poll_answer", {
+            "poll_id": poll["id"], "user": user.to_dict(), "option_ids": list(option_ids),
+            "option_persistent_ids": [options[i]["persistent_id"] for i in option_ids]})
+
     def edit_text(self, user: User, message: MessageLike, text: str) -> dict:
         """The person edits their own message: the bot gets an edited_message update."""
         chat, msg = self.message(message)

@@ -35,7 +35,8 @@ def _json(body: Any, status: int = 200) -> web.Response:
 
 def _chat_key(update: dict) -> int:
     payload = next(v for k, v in update.items() if k != "update_id")
-    chat = payload.get("chat") or (payload.get("message") or {}).get("chat") or payload.get("from")
+    chat = payload.get("chat") or (payload.get("message") or {}).get("chat") or \
+        payload.get("from") or payload.get("user")  # poll_answer: by its voter
     return (chat or {}).get("id", 0)
 
 

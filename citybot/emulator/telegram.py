@@ -215,6 +215,8 @@ class Telegram:
         self.requests_signal = Signal()
         self.listeners: list[Callable[[str, Chat, dict], None]] = []  # (event, chat, message)
         self.closing = False
+        self.polls: dict[str, tuple[int, int]] = {}  # poll id -> (chat id, message id)
+        self.poll_votes: dict[str, dict[int, list[int]]] = {}  # poll id -> user id -> options
         self._user_ids = itertools.count(1_000_001)
         self._group_ids = itertools.count(1_000_000_001)
         self._update_ids = itertools.count(1)

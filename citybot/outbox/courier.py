@@ -45,6 +45,8 @@ from aiogram.methods import (
     SendMediaGroup,
     SendMessage,
     SendPhoto,
+    SendPoll,
+    StopPoll,
     TelegramMethod,
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -54,6 +56,7 @@ from citybot.runtime import Runtime
 from citybot.services.pacing import Pacer
 from citybot.storage import outbox
 from citybot.storage.models import OutboxMessage, OutboxState
+from citybot.storage.polls import record_poll_messages
 from citybot.storage.residents import mark_blocked
 
 log = logging.getLogger("citybot.courier")
@@ -65,7 +68,10 @@ METHODS: dict[str, type[TelegramMethod]] = {
     "copyMessage": CopyMessage,
     "editMessageText": EditMessageText,
     "editMessageReplyMarkup": EditMessageReplyMarkup,
+    "sendPoll": SendPoll,
+    "stopPoll": StopPoll,
 }
+JSON_METHODS = frozenset({"sendMessage", "sendPoll"})  # sent as JSON, the answer barely read
 REQUEST_TIMEOUT = 20  # well under the claim timeout, so a slow call is not sent twice
 RECORD_INTERVAL = 0.01  # seconds: successes answered within it are recorded in one commit
 RECORD_RETRIES = 5
@@ -74,6 +80,19 @@ MAX_BACKOFF = timedelta(minutes=10)
 
 SENDS = frozenset(name for name in METHODS if name.startswith("send") or name == "copyMessage")
 DEFERRED = object()  # the pacer has no slot soon enough: the message goes back to the queue
+
+
+class SentPoll(int):
+    """The message id of a sent poll, with Telegram's id of the poll (what poll_answer updates
+    carry): recorded with the message, in the same group commit (storage.polls)."""
+
+    poll_id: str
+
+    def __new__(cls, message_id: int, poll_id: str) -> SentPoll:
+        sent = super().__new__(cls, message_id)
+        sent.poll_id = poll_id
+        return sent
+
 
 class DeliveryFailed(Exception):
     """A special delivery's own failure (not Telegram's), e.g. a city system that did not
@@ -111,7 +130,7 @@ def backoff(attempts: int) -> timedelta:
 
 async def call_bot_api(bot: Bot, message: OutboxMessage,
                        request_timeout: float = REQUEST_TIMEOUT) -> int | None:
-    if message.method == "sendMessage" and isinstance(bot.session, AiohttpSession):
+    if message.method in JSON_METHODS and isinstance(bot.session, AiohttpSession):
         return await send_message_json(bot, message, request_timeout)
     method = METHODS[message.method].model_validate({"chat_id": message.chat_id, **message.payload})
     result = await bot(method, request_timeout=int(request_timeout))
@@ -140,9 +159,10 @@ async def send_message_json(bot: Bot, message: OutboxMessage, request_timeout: f
     cost more CPU than the rest of a broadcast message together. Errors are aiogram's own
     (its check_response), so the courier handles them as before."""
     session = await bot.session.create_session()
-    body = {**send_message_defaults(bot), "chat_id": message.chat_id,
+    defaults = send_message_defaults(bot) if message.method == "sendMessage" else {}
+    body = {**defaults, "chat_id": message.chat_id,
             **{k: v for k, v in message.payload.items() if v is not None}}
-    url = bot.session.api.api_url(token=bot.token, method="sendMessage")
+    url = bot.session.api.api_url(token=bot.token, method=message.method)
     try:
         async with session.post(url, json=body,
                                 timeout=aiohttp.ClientTimeout(total=request_timeout)) as answer:
@@ -155,7 +175,10 @@ async def send_message_json(bot: Bot, message: OutboxMessage, request_timeout: f
                                    message=f"{type(error).__name__}: {error}") from error
     if status == 200:
         with contextlib.suppress(ValueError, KeyError, TypeError):
-            return json.loads(raw)["result"]["message_id"]
+            result = json.loads(raw)["result"]
+            if "poll" in result:
+                return SentPoll(result["message_id"], result["poll"]["id"])
+            return result["message_id"]
     result = bot.session.check_response(bot=bot, method=_method(message), status_code=status,
                                         content=raw)  # raises the API's error
     return result.result.message_id
@@ -168,13 +191,19 @@ async def as_queued(bot: Bot, runtime: Runtime, session: AsyncSession,
     return await call_bot_api(bot, message)
 
 
-def _method(message: OutboxMessage) -> SendMessage:
-    return SendMessage.model_validate({"chat_id": message.chat_id, **message.payload})
+def _method(message: OutboxMessage) -> TelegramMethod:
+    return METHODS[message.method].model_validate({"chat_id": message.chat_id,
+                                                   **message.payload})
 
 
-async def _write_sent(runtime: Runtime, sent: list[tuple[int, int | None]]) -> None:
+async def _write_sent(runtime: Runtime, sent: list[tuple[int, int | None]],
+                      polls: list[tuple[OutboxMessage, SentPoll]] = ()) -> None:
     async with runtime.sessions() as session:
         await outbox.mark_sent_many(session=session, sent=sent)
+        if polls:  # which poll a resident's answer is about
+            await record_poll_messages(session=session, sent=[
+                (message.broadcast_id, message.chat_id, int(result), result.poll_id)
+                for message, result in polls])
         await session.commit()
 
 
@@ -309,10 +338,13 @@ class Courier:
         group, self._sent = self._sent, []
         if not group:
             return 0
-        sent = [(message.id, message_id) for message, message_id, _ in group]
+        sent = [(message.id, None if message_id is None else int(message_id))
+                for message, message_id, _ in group]
+        polls = [(message, result) for message, result, _ in group
+                 if isinstance(result, SentPoll)]
         for attempt in range(RECORD_RETRIES):
             try:
-                await _write_sent(self.runtime, sent)  # the duplicate window ends here
+                await _write_sent(self.runtime, sent, polls)  # the duplicate window ends here
                 break
             except Exception:
                 log.exception("recording sent messages failed count=%s attempt=%s", len(group),

@@ -17,6 +17,7 @@ from citybot.outbox.bulletins import deliver_staff_digest, deliver_summary
 from citybot.outbox.cards import deliver_card, deliver_card_edit
 from citybot.outbox.courier import Delivery, as_queued
 from citybot.outbox.forwarding import deliver_forward
+from citybot.outbox.ideas import deliver_poll_chart, deliver_proposal_card
 from citybot.outbox.photos import deliver_photos
 from citybot.outbox.residents import (
     deliver_data_copy,
@@ -36,6 +37,10 @@ KINDS: dict[str, Delivery] = {
     "draft_reminder": deliver_draft_reminder,  # citybot.jobs
     "data_copy": deliver_data_copy,  # /mydata: everything held about the resident
     "retention_notice": as_queued,  # inactive: erased in a month (citybot.services.privacy)
+    "proposal_news": as_queued,  # a proposal's news to its author or supporters
+    "poll": as_queued,  # a city poll (sendPoll), a broadcast delivery (services.polls)
+    "poll_stop": as_queued,  # stopPoll of a closed poll's message
+    "poll_results": as_queued,  # a closed poll's results to one who answered
     # into the staff group
     "card": deliver_card,  # a new report in its department's queue (services.reports)
     "card_edit": deliver_card_edit,  # the card re-drawn in place
@@ -44,6 +49,8 @@ KINDS: dict[str, Delivery] = {
     "helpdesk": deliver_to_helpdesk,  # the helpdesk topic: a conversation's header or message
     "staff_digest": deliver_staff_digest,  # a department's digest in its queue topic
     "broadcast_summary": deliver_summary,  # how a digest run or announcement went
+    "proposal_card": deliver_proposal_card,  # moderation, or the department's card
+    "poll_chart": deliver_poll_chart,  # a closed poll's results with the chart
     # to a department's own case-management system (Open311), queued with the card
     "open311_forward": deliver_forward,
     # not a message: a new report's photos kept for the public site (services.reports)

@@ -16,6 +16,8 @@ from citybot.storage.topics import get_topic, remember_topic
 log = logging.getLogger("citybot.queues")
 
 HELPDESK = "@helpdesk"  # its topic is remembered like a department's (no department id has "@")
+PROPOSALS = "@proposals"  # the moderators' topic of residents' proposals
+POLLS = "@polls"  # closed polls' results
 
 
 async def is_forum(bot: Bot, runtime: Runtime, chat_id: int) -> bool:
@@ -62,4 +64,34 @@ async def helpdesk_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
         await remember_topic(session=session, department=HELPDESK, chat_id=chat_id,
                              thread_id=thread_id)
         await session.commit()  # a topic is created once, even if the message fails next
+    return thread_id
+
+
+async def proposals_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
+                           chat_id: int) -> int | None:
+    """The "Proposals" topic: from config, or created on first use and remembered."""
+    return await _named_thread(bot, runtime, session, chat_id, PROPOSALS,
+                               "proposals-topic-name", runtime.config.proposals.topic_id)
+
+
+async def polls_thread(bot: Bot, runtime: Runtime, session: AsyncSession,
+                       chat_id: int) -> int | None:
+    """The "City polls" topic, where closed polls' results go: created on first use."""
+    return await _named_thread(bot, runtime, session, chat_id, POLLS, "polls-topic-name", None)
+
+
+async def _named_thread(bot: Bot, runtime: Runtime, session: AsyncSession, chat_id: int,
+                        key: str, name: str, configured: int | None) -> int | None:
+    if configured is not None:
+        return configured
+    if not await is_forum(bot, runtime, chat_id):
+        return None
+    thread_id = await get_topic(session=session, department=key, chat_id=chat_id)
+    if thread_id is None:
+        topic = await bot.create_forum_topic(chat_id, name=staff_texts(runtime)(name)[:128])
+        thread_id = topic.message_thread_id
+        await remember_topic(session=session, department=key, chat_id=chat_id,
+                             thread_id=thread_id)
+        await session.commit()  # a topic is created once, even if the message fails next
+        log.info("topic created key=%s thread_id=%s", key, thread_id)
     return thread_id

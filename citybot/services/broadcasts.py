@@ -39,6 +39,7 @@ from citybot.storage.models import (
     BroadcastState,
     OutboxMessage,
     OutboxState,
+    Poll,
     utcnow,
 )
 from citybot.storage.subscriptions import announcement_audience, digest_audience
@@ -70,6 +71,7 @@ class Recipient:
     chat_id: int
     kind: str  # outbox kind
     payloads: list[dict[str, Any]]
+    method: str = "sendMessage"
 
 
 @dataclass
@@ -231,6 +233,26 @@ async def _announcement_recipients(runtime: Runtime, session: AsyncSession,
                         payloads=[{"text": text, **paid} for text in rendered[lang]])
 
 
+# ---- city polls (citybot.services.polls) ----------------------------------------------------
+
+async def _poll_recipients(runtime: Runtime, session: AsyncSession,
+                           broadcast: Broadcast) -> AsyncIterator[Recipient]:
+    """A native poll (sendPoll, named so answers arrive) in each resident's language."""
+    poll = (await session.exec(select(Poll).where(Poll.broadcast_id == broadcast.id))).one()
+    paid = {"allow_paid_broadcast": True} if runtime.config.broadcast.paid else {}
+    rendered: dict[str, dict[str, Any]] = {}
+    audience = await announcement_audience(session=session, **_audience(broadcast))
+    for resident, _ in audience:
+        lang = runtime.translator(resident.language).lang
+        if lang not in rendered:
+            rendered[lang] = {"question": poll.question.get(lang) or poll.question["en"],
+                              "options": [{"text": o.get(lang) or o["en"]}
+                                          for o in poll.options],
+                              "is_anonymous": False, **paid}
+        yield Recipient(key=f"r{resident.id}", chat_id=resident.telegram_id, kind="poll",
+                        payloads=[rendered[lang]], method="sendPoll")
+
+
 async def start_announcement(*, session: AsyncSession, broadcast_id: int) -> bool:
     """A previewed announcement confirmed: preparing it once committed (False if it was not
     a draft: sent or cancelled already)."""
@@ -258,6 +280,8 @@ def _dedupe_prefix(broadcast: Broadcast) -> str:
     if broadcast.kind == "digest":
         again = f"#{broadcast.run}" if broadcast.run > 1 else ""
         return f"digest:{broadcast.name}:{broadcast.period}{again}"
+    if broadcast.kind == "poll":
+        return broadcast.period  # poll:<number>
     return f"announce:{broadcast.id}"
 
 
@@ -290,6 +314,8 @@ async def prepare(runtime: Runtime, broadcast: Broadcast) -> None:
         if broadcast.kind == "digest":
             digest = find_digest(runtime.config, broadcast.name)
             recipients = _digest_recipients(runtime, session, broadcast, digest, counts)
+        elif broadcast.kind == "poll":
+            recipients = _poll_recipients(runtime, session, broadcast)
         else:
             recipients = _announcement_recipients(runtime, session, broadcast)
         chunk: list[Recipient] = []
@@ -315,7 +341,7 @@ async def prepare(runtime: Runtime, broadcast: Broadcast) -> None:
 
 async def _queue(session: AsyncSession, broadcast: Broadcast, prefix: str,
                  chunk: list[Recipient]) -> None:
-    rows = [{"kind": r.kind, "chat_id": r.chat_id, "payload": payload,
+    rows = [{"kind": r.kind, "method": r.method, "chat_id": r.chat_id, "payload": payload,
              "dedupe_key": f"{prefix}:{r.key}:{part}", "broadcast_id": broadcast.id}
             for r in chunk for part, payload in enumerate(r.payloads)]
     queued = await runs.queued_keys(session=session, keys=[row["dedupe_key"] for row in rows])
@@ -387,6 +413,8 @@ def summary_text(runtime: Runtime, broadcast: Broadcast, summary: Summary) -> st
             period = digests.period_text(_stored_period(runtime.config, digest, broadcast),
                                          runtime.config.city.timezone, texts.lang)
         title = texts("summary-digest", name=broadcast.name, period=period)
+    elif broadcast.kind == "poll":
+        title = texts("summary-poll", number=broadcast.period.removeprefix("poll:"))
     else:
         title = texts("summary-announcement", author=broadcast.created_by or "—")
     lines = [title, texts("summary-delivered", delivered=summary.delivered,

@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from sqlalchemy import or_
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig, Digest, cron_trigger
-from citybot.i18n import Texts, Translator
+from citybot.i18n import Html, Texts, Translator
 from citybot.services import public
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
     Follower,
+    Proposal,
+    ProposalStatus,
     Report,
     ReportEvent,
     ReportStatus,
@@ -182,6 +185,7 @@ class CityNews:
     resolved: list[Report]  # newest first
     new: list[Report]
     changed: dict[int, list[Report]]  # resident id -> their reports that changed
+    proposals: list[Proposal] = field(default_factory=list)  # published or answered, newest first
 
 
 async def city_news(*, session: AsyncSession, period: Period, digest: Digest) -> CityNews:
@@ -211,7 +215,16 @@ async def city_news(*, session: AsyncSession, period: Period, digest: Digest) ->
         ).where(col(Report.id).in_(touched)).order_by(col(Report.id))
         for resident_id, report in (await session.exec(query)).all():
             changed[resident_id].append(report)
-    return CityNews(resolved=resolved, new=new, changed=dict(changed))
+    proposals: list[Proposal] = []
+    if "proposals" in sections:
+        published = (col(Proposal.published_at) >= period.start) & \
+            (col(Proposal.published_at) < period.end)
+        answered = (Proposal.status == ProposalStatus.answered) & \
+            (col(Proposal.closed_at) >= period.start) & (col(Proposal.closed_at) < period.end)
+        query = select(Proposal).where(or_(published, answered)).order_by(
+            col(Proposal.id).desc())
+        proposals = list((await session.exec(query)).all())
+    return CityNews(resolved=resolved, new=new, changed=dict(changed), proposals=proposals)
 
 
 class ResidentDigest:
@@ -239,7 +252,8 @@ class ResidentDigest:
 
     def _city_blocks(self, texts: Texts, subscription: Subscription) -> list[str]:
         districts = tuple(sorted(subscription.districts))
-        key = (texts.lang, districts, subscription.resolved_reports, subscription.new_reports)
+        key = (texts.lang, districts, subscription.resolved_reports, subscription.new_reports,
+               subscription.proposals)
         if key not in self._city:
             blocks = []
             if subscription.resolved_reports and self.news.resolved:
@@ -248,6 +262,8 @@ class ResidentDigest:
             if subscription.new_reports and self.news.new:
                 blocks.append(self._reports_block("digest-new-title", self.news.new, districts,
                                                   texts))
+            if subscription.proposals and self.news.proposals:
+                blocks.append(self._proposals_block(districts, texts))
             self._city[key] = [b for b in blocks if b]
         return self._city[key]
 
@@ -259,6 +275,24 @@ class ResidentDigest:
             return None
         lines = [report_line(r, self.config, texts) for r in reports[:self.digest.max_items]]
         return _section(texts(title, count=len(reports)), lines, len(reports), texts)
+
+    def _proposals_block(self, districts: tuple[str, ...], texts: Texts) -> str | None:
+        """Proposals published or answered in the period (of the resident's districts)."""
+        found = [p for p in self.news.proposals if not districts or p.district in districts]
+        if not found:
+            return None
+        lines = []
+        for proposal in found[:self.digest.max_items]:
+            if proposal.status == ProposalStatus.answered:
+                lines.append(texts("digest-proposal-answered", number=str(proposal.id),
+                                   title=Html(snippet(proposal.title, 60)),
+                                   decision=texts(f"idea-decision-{proposal.answer}")))
+            else:
+                lines.append(texts("digest-proposal-published", number=str(proposal.id),
+                                   title=Html(snippet(proposal.title, 60)),
+                                   supports=proposal.supports))
+        return _section(texts("digest-proposals-title", count=len(found)), lines, len(found),
+                        texts)
 
     def _my_line(self, report: Report, texts: Texts) -> str:
         icon = STATUS_ICONS.get(report.status, "•")

@@ -275,6 +275,7 @@ class Subscription(SQLModel, table=True):
     new_reports: bool = True  # topic: new reports in their districts
     resolved_reports: bool = True  # topic: reports resolved in their districts
     announcements: bool = True  # topic: city announcements
+    proposals: bool = True  # topic: residents' proposals published and answered
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
@@ -458,6 +459,110 @@ class AuditRecord(SQLModel, table=True):
     action: str = Field(max_length=32)  # report_viewed, take, resolve, reply, export, ...
     report_id: int | None = Field(default=None, index=True)  # None: many reports (an export)
     detail: str | None = Field(default=None, max_length=128)  # e.g. "new→acknowledged"
+
+
+# ---- residents' proposals and city polls (issue #16) ----------------------------------------
+
+class ProposalStatus(StrEnum):
+    pending = "pending"  # waiting for moderation
+    published = "published"  # collecting supports
+    rejected = "rejected"  # by the moderators, with a reason
+    threshold = "threshold"  # reached the threshold: the department must answer
+    answered = "answered"  # the department answered (accepted / planned / rejected)
+    expired = "expired"  # missed the threshold in time
+
+
+class Proposal(SQLModel, table=True):
+    """A resident's idea for the city; its public reference is `idea_<id>`."""
+
+    __tablename__ = "proposals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)  # the update that sent it: sent once
+    author_id: int = Field(foreign_key="residents.id", index=True)
+    title: str = Field(max_length=120)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    district: str = Field(max_length=64, index=True)
+    photo_file_id: str | None = Field(default=None, max_length=256)
+    status: str = Field(default=ProposalStatus.pending, max_length=16, index=True)
+    supports: int = 0
+    reject_reason: str | None = Field(default=None, sa_column=Column(Text))
+    department: str | None = Field(default=None, max_length=64)
+    answer: str | None = Field(default=None, max_length=16)  # accepted, planned, rejected
+    answer_note: str | None = Field(default=None, sa_column=Column(Text))
+    answer_due_at: datetime | None = _when(nullable=True)
+    created_at: datetime = _when()
+    published_at: datetime | None = _when(nullable=True)
+    deadline_at: datetime | None = _when(nullable=True, index=True)  # for the threshold
+    reached_at: datetime | None = _when(nullable=True)
+    closed_at: datetime | None = _when(nullable=True)
+
+
+class ProposalSupport(SQLModel, table=True):
+    """One resident's support of one proposal: the unique pair makes a double tap one."""
+
+    __tablename__ = "proposal_supports"
+    __table_args__ = (UniqueConstraint("proposal_id", "resident_id",
+                                       name="uq_proposal_supports_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposals.id", index=True)
+    resident_id: int = Field(foreign_key="residents.id", index=True)
+    created_at: datetime = _when()
+
+
+class PollState(StrEnum):
+    draft = "draft"  # being previewed in the staff group
+    open = "open"  # sent (or being sent) and taking answers
+    closed = "closed"  # stopped, results sent
+
+
+class Poll(SQLModel, table=True):
+    """A city poll: a question and its options in both languages, sent as native polls."""
+
+    __tablename__ = "polls"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)  # the command or file that created it
+    question: dict[str, Any] = Field(default_factory=empty_dict,
+                                     sa_column=Column(JSON, nullable=False))
+    options: list[Any] = Field(default_factory=empty_list, sa_column=Column(JSON, nullable=False))
+    audience: dict[str, Any] = Field(default_factory=empty_dict,
+                                     sa_column=Column(JSON, nullable=False))
+    state: str = Field(default=PollState.draft, max_length=16, index=True)
+    closes_at: datetime = _when()
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcasts.id")
+    created_by: str | None = Field(default=None, max_length=128)
+    created_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
+
+
+class PollMessage(SQLModel, table=True):
+    """A native poll sent to one resident: Telegram's poll id tells whose answer is which."""
+
+    __tablename__ = "poll_messages"
+
+    telegram_poll_id: str = Field(primary_key=True, max_length=64)
+    poll_id: int = Field(foreign_key="polls.id", index=True)
+    chat_id: int = _telegram_id()
+    message_id: int = _telegram_id()
+
+
+class PollAnswer(SQLModel, table=True):
+    """One resident's current answer to a poll: a change replaces it, a retraction empties it
+    (not counted). `update_id` orders them: updates handled out of order (several workers)
+    never let an older answer overwrite a newer one."""
+
+    __tablename__ = "poll_answers"
+    __table_args__ = (UniqueConstraint("poll_id", "user_id", name="uq_poll_answers_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="polls.id", index=True)
+    user_id: int = _telegram_id()
+    option_ids: list[Any] = Field(default_factory=empty_list,
+                                  sa_column=Column(JSON, nullable=False))
+    update_id: int = Field(default=0, sa_type=BigInteger)
+    updated_at: datetime = _when()
 
 
 class NluExampleStatus(StrEnum):

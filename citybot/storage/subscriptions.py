@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.storage.models import Frequency, Resident, Subscription, utcnow
 
-TOPICS = ("new_reports", "resolved_reports", "announcements")
+TOPICS = ("new_reports", "resolved_reports", "announcements", "proposals")
 
 
 async def get_subscription(*, session: AsyncSession, resident_id: int) -> Subscription | None:

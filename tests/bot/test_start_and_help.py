@@ -9,12 +9,14 @@ from citybot.testing import button_texts
     ("language_code", "greeting", "menu"),
     [
         ("en", "Hello, Anna!", ["📝 Report a problem", "📋 My reports", "❓ Ask a question",
-                               "⚙️ Settings", "🔒 Privacy"]),
+                               "💡 Ideas for the city", "⚙️ Settings", "🔒 Privacy"]),
         ("ru", "Здравствуйте, Anna!", ["📝 Сообщить о проблеме", "📋 Мои обращения",
-                                      "❓ Задать вопрос", "⚙️ Настройки", "🔒 Приватность"]),
+                                      "❓ Задать вопрос", "💡 Идеи для города", "⚙️ Настройки",
+                                      "🔒 Приватность"]),
         # neither language: the city's default_language (ru in the demo city)
         ("de", "Здравствуйте, Anna!", ["📝 Сообщить о проблеме", "📋 Мои обращения",
-                                      "❓ Задать вопрос", "⚙️ Настройки", "🔒 Приватность"]),
+                                      "❓ Задать вопрос", "💡 Идеи для города", "⚙️ Настройки",
+                                      "🔒 Приватность"]),
     ],
 )
 async def test_start_greets_in_the_residents_language(
@@ -112,12 +114,13 @@ async def test_command_menus_for_residents_and_staff(emulator, citybot) -> None:
     await set_commands(citybot.bot, citybot.runtime)
     residents = await citybot.bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(),
                                                   language_code="ru")
-    assert [c.command for c in residents] == ["start", "report", "my", "subscribe", "settings",
-                                              "human", "help", "privacy", "mydata", "forget"]
+    assert [c.command for c in residents] == ["start", "report", "my", "propose", "ideas",
+                                              "subscribe", "settings", "human", "help",
+                                              "privacy", "mydata", "forget"]
     assert residents[0].description == "Главное меню"
     staff = await citybot.bot.get_my_commands(
         scope=BotCommandScopeChat(chat_id=citybot.runtime.staff_chat_id), language_code="en")
-    assert [c.command for c in staff] == ["queue", "report", "stats", "announce"]
+    assert [c.command for c in staff] == ["queue", "report", "stats", "announce", "poll"]
 
 
 async def test_a_flood_is_told_to_slow_down_once(emulator, citybot) -> None:

@@ -28,8 +28,15 @@ from sqlmodel import func, select
 
 from citybot.bot.app import build_dispatcher
 from citybot.dialogs import staff
-from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
+from citybot.dialogs.callbacks import (
+    AnnounceAction,
+    HelpdeskAction,
+    IdeaStaffAction,
+    PollAction,
+    StaffAction,
+)
 from citybot.dialogs.staff.access import StaffOnly
+from citybot.services import polls, proposals
 from citybot.storage.models import (
     Broadcast,
     Follower,
@@ -37,8 +44,13 @@ from citybot.storage.models import (
     HandoffMessage,
     NluExample,
     OutboxMessage,
+    Poll,
+    PollAnswer,
+    Proposal,
+    ProposalSupport,
     Report,
     ReportEvent,
+    Resident,
 )
 from citybot.testing import count_rows
 
@@ -64,6 +76,8 @@ class Desk:
     preview: dict
     handoff: int
     broadcast: int
+    idea: int  # a proposal waiting for moderation
+    poll: int  # a poll's draft (its preview)
 
 
 async def settled(desk: Desk) -> None:
@@ -92,8 +106,19 @@ async def desk(emulator, citybot, staff_group, official) -> Desk:
     async with citybot.runtime.sessions() as session:
         handoff = (await session.exec(select(Handoff.id))).one()
         broadcast = (await session.exec(select(Broadcast.id))).one()
+        author = (await session.exec(select(Resident).where(
+            Resident.telegram_id == anna.id))).one()
+        idea = await proposals.submit(session=session, runtime=citybot.runtime, resident=author,
+                                      key="desk", title="Benches on Sadovaya",
+                                      description="Benches along Sadovaya street, please.",
+                                      district="central")
+        poll = await polls.create(session=session, key="desk", spec=polls.parse_spec(
+            "question: {en: Parks or roads?, ru: Парки или дороги?}\n"
+            "options: [{en: Parks, ru: Парки}, {en: Roads, ru: Дороги}]\n"
+            "closes: 2099-01-01T00:00:00+03:00", citybot.runtime.config))
+        await session.commit()
     found = Desk(emulator, citybot, staff_group, official, anna, boris, number, card, header,
-                 relayed, preview, handoff, broadcast)
+                 relayed, preview, handoff, broadcast, idea.id, poll.id)
     await settled(found)
     return found
 
@@ -106,11 +131,16 @@ async def snapshot(desk: Desk) -> dict[str, Any]:
                       for b in (await session.exec(select(Broadcast))).all()]
         handoffs = [(h.id, h.status, h.closed_by)
                     for h in (await session.exec(select(Handoff))).all()]
+        ideas = [(p.id, p.status, p.supports, p.answer)
+                 for p in (await session.exec(select(Proposal))).all()]
+        polls = [(p.id, p.state) for p in (await session.exec(select(Poll))).all()]
         counts = {model.__name__: (await session.exec(
             select(func.count()).select_from(model))).one()
-            for model in (ReportEvent, OutboxMessage, Follower, HandoffMessage, NluExample)}
+            for model in (ReportEvent, OutboxMessage, Follower, HandoffMessage, NluExample,
+                          ProposalSupport, PollAnswer)}
     sent = {user.first_name: len(desk.emulator.messages(user)) for user in (desk.anna, desk.boris)}
-    return {"reports": reports, "broadcasts": broadcasts, "handoffs": handoffs, **counts,
+    return {"reports": reports, "broadcasts": broadcasts, "handoffs": handoffs, "ideas": ideas,
+            "polls": polls, **counts,
             "messages to residents": sent}
 
 
@@ -198,6 +228,19 @@ def announce_button(action: str, value: str = "") -> Callable[[Attempt], Awaitab
     return attempt
 
 
+def idea_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
+    async def attempt(a: Attempt) -> None:
+        await refused_button(a, a.desk.card, IdeaStaffAction(action=action,
+                                                             proposal=a.desk.idea).pack())
+    return attempt
+
+
+def poll_button(action: str) -> Callable[[Attempt], Awaitable[None]]:
+    async def attempt(a: Attempt) -> None:
+        await refused_button(a, a.desk.card, PollAction(action=action, poll=a.desk.poll).pack())
+    return attempt
+
+
 async def forged(a: Attempt) -> None:
     await refused_button(a, a.desk.card, "garbage")
 
@@ -236,6 +279,24 @@ async def removed_between_press_and_note(a: Attempt) -> None:
     await refused_message(a, "/cancel")
 
 
+async def removed_between_reject_and_reason(a: Attempt) -> None:
+    """A member presses Reject on a proposal, is removed, then writes the reason, or /cancel."""
+    emulator, group, runtime = a.desk.emulator, a.desk.group, a.desk.citybot.runtime
+    runtime.staff_members[a.person.id] = (False, time.monotonic())
+    emulator.add_member(group, a.person)
+    await noticed(runtime, a.person)
+    drain(emulator, group)
+    answer = await emulator.wait_for_callback_answer(emulator.click(
+        a.person, a.desk.card, IdeaStaffAction(action="reject", proposal=a.desk.idea).pack()))
+    assert answer.get("text") is None, answer  # asked for the reason: a member then
+    prompt = await emulator.wait_for_message(
+        group, predicate=lambda m: "force_reply" in (m.get("reply_markup") or {}))
+    a.leave()
+    await noticed(runtime, a.person)
+    await refused_message(a, "Not in our budget", reply_to=prompt)
+    await refused_message(a, "/cancel")
+
+
 async def noticed(runtime: Any, person: Any) -> None:
     """The bot handled the chat_member update: the person's cached membership is gone."""
     for _ in range(300):
@@ -265,8 +326,9 @@ def private_button(make: Callable[[Desk], str]) -> Callable[[Attempt], Awaitable
 
 
 async def private_commands(a: Attempt) -> None:
-    for text in ("/queue", "/stats", "/announce Free buses", f"/report {a.desk.number}",
-                 f"/report #{a.desk.number}", f"/hide {a.desk.number}"):
+    for text in ("/queue", "/stats", "/announce Free buses", "/poll", "/poll 1",
+                 f"/report {a.desk.number}", f"/report #{a.desk.number}",
+                 f"/hide {a.desk.number}"):
         await refused_message(a, text, chat=a.person)
 
 
@@ -311,6 +373,21 @@ PATHS = [
     StaffPath("announcement: a district", ("announce.on_preview_button",),
               announce_button("district", "central")),
     StaffPath("announcement: Cancel", ("announce.on_preview_button",), announce_button("cancel")),
+    StaffPath("proposal: Approve", ("proposals.on_approve",), idea_button("approve")),
+    StaffPath("proposal: Reject", ("proposals.on_ask",), idea_button("reject")),
+    StaffPath("proposal: the department's Accepted", ("proposals.on_ask",),
+              idea_button("accepted")),
+    StaffPath("proposal: a reason (or /cancel) after Reject, removed in between",
+              ("proposals.on_idea_note", "proposals.on_cancel_idea_note /cancel"),
+              removed_between_reject_and_reason),
+    StaffPath("poll: Send", ("polls.on_preview_button",), poll_button("send")),
+    StaffPath("poll: Cancel", ("polls.on_preview_button",), poll_button("cancel")),
+    StaffPath("/poll", ("polls.on_poll /poll",), command("/poll")),
+    StaffPath("/poll N", ("polls.on_poll /poll",), command("/poll 1")),
+    StaffPath("/poll with a poll", ("polls.on_poll /poll",),
+              command("/poll\nquestion: {{en: Buses?, ru: Автобусы?}}\n"
+                      "options: [{{en: Yes, ru: Да}}, {{en: No, ru: Нет}}]\n"
+                      "closes: 2099-01-01T00:00:00+03:00")),
     StaffPath("forged callback data", ("staff.on_unknown_button",), forged),
     StaffPath("/queue", ("commands.on_queue /queue",), command("/queue")),
     StaffPath("/report N", ("commands.on_report /report",), command("/report {number}")),
@@ -334,11 +411,16 @@ PATHS = [
     StaffPath("private chat: an announcement button", ("staff.on_staff_button_elsewhere",),
               private_button(lambda d: AnnounceAction(action="send",
                                                       broadcast=d.broadcast).pack())),
+    StaffPath("private chat: a poll button", ("staff.on_staff_button_elsewhere",),
+              private_button(lambda d: PollAction(action="send", poll=d.poll).pack())),
+    StaffPath("private chat: a proposal button", ("staff.on_staff_button_elsewhere",),
+              private_button(lambda d: IdeaStaffAction(action="approve",
+                                                       proposal=d.idea).pack())),
     StaffPath("private chat: staff commands",
-              ("staff.on_staff_command_elsewhere /queue /stats /announce /hide /publish",
+              ("staff.on_staff_command_elsewhere /queue /stats /announce /hide /publish /poll",
                "staff.on_staff_command_elsewhere /report"), private_commands),
     StaffPath("another group: commands and buttons",
-              ("staff.on_staff_command_elsewhere /queue /stats /announce /hide /publish",
+              ("staff.on_staff_command_elsewhere /queue /stats /announce /hide /publish /poll",
                "staff.on_staff_command_elsewhere /report", "staff.on_unknown_button",
                "staff.on_staff_button_elsewhere"), other_group),
 ]

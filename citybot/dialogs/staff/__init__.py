@@ -11,15 +11,30 @@ from aiogram import F, Router
 from aiogram.filters import Command, or_f
 from aiogram.types import CallbackQuery, Message
 
-from citybot.dialogs.callbacks import AnnounceAction, HelpdeskAction, StaffAction
-from citybot.dialogs.staff import actions, announce, commands, publishing, recategorise, relay
+from citybot.dialogs.callbacks import (
+    AnnounceAction,
+    HelpdeskAction,
+    IdeaStaffAction,
+    PollAction,
+    StaffAction,
+)
+from citybot.dialogs.staff import (
+    actions,
+    announce,
+    commands,
+    polls,
+    publishing,
+    recategorise,
+    relay,
+)
+from citybot.dialogs.staff import proposals as ideas
 from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 
 __all__ = ["build_guard_router", "build_membership_router", "build_router"]
 
-STAFF_COMMANDS = ("queue", "stats", "announce", "hide", "publish")
+STAFF_COMMANDS = ("queue", "stats", "announce", "hide", "publish", "poll")
 
 
 async def on_unknown_button(query: CallbackQuery, texts: Texts) -> None:
@@ -37,9 +52,9 @@ def build_router(staff_chat_id: int) -> Router:
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
     router.include_routers(publishing.build_router(), recategorise.build_router(),
-                           actions.build_router(),
-                           commands.build_router(),
-                           announce.build_router(), relay.build_router(), last)
+                           actions.build_router(), ideas.build_router(),
+                           commands.build_router(), announce.build_router(),
+                           polls.build_router(), relay.build_router(), last)
     return router
 
 
@@ -64,7 +79,8 @@ def build_guard_router(staff_chat_id: int) -> Router:
     router.callback_query.filter(F.message.chat.id != staff_chat_id)
     router.callback_query.register(on_staff_button_elsewhere,
                                    or_f(StaffAction.filter(), HelpdeskAction.filter(),
-                                        AnnounceAction.filter()))
+                                        AnnounceAction.filter(), IdeaStaffAction.filter(),
+                                        PollAction.filter()))
     router.message.register(on_staff_command_elsewhere, Command(*STAFF_COMMANDS))
     router.message.register(on_staff_command_elsewhere,
                             Command("report", magic=F.args.regexp(r"^\s*#?\d+\s*$")))

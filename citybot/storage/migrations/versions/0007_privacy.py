@@ -1,7 +1,7 @@
 """privacy: erased reporters (reports.reporter_id nullable), the retention notice, the audit log
 
 Revision ID: 0007
-Revises: 0006 (written as after 0004: it checks what exists)
+Revises: 0010 (written as after 0004: it checks what exists)
 Create Date: 2026-12-03 01:00:00.000000
 
 On SQLite, changing reports.reporter_id rebuilds the table (env.py turns foreign keys off
@@ -19,7 +19,7 @@ from alembic import op
 import citybot.storage.models
 
 revision: str = '0007'
-down_revision: str | None = '0006'  # the lead re-chains: written as after 0004
+down_revision: str | None = '0010'  # the lead re-chains: written as after 0004
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
