@@ -48,15 +48,19 @@ async def test_every_staff_access_to_a_report_is_recorded(
     emulator.click(ivan_official, card, StaffAction(action="resolve", report=number).pack())
     await emulator.wait_for_message(staff_group, predicate=lambda m: "force_reply" in
                                     (m.get("reply_markup") or {}))
-    await asyncio.sleep(0.1)
+    emulator.send_text(official, f"/hide {number}", chat=staff_group)
+    for _ in range(200):
+        if await count_rows(citybot.runtime, AuditRecord, AuditRecord.action == "hidden"):
+            break
+        await asyncio.sleep(0.025)
     async with citybot.runtime.sessions() as session:
         entries = (await session.exec(select(AuditRecord).order_by(AuditRecord.id))).all()
     assert [(e.official_id, e.action) for e in entries] == [
         (official.id, "status"), (ivan_official.id, "report_viewed"), (official.id, "reply"),
-        (ivan_official.id, "button:resolve")]
+        (ivan_official.id, "button:resolve"), (official.id, "hidden")]
 
     lines = await audit(capsys, "--report", str(number))
-    assert len(lines) == 4 and all(f"report=#{number}" in line for line in lines)
+    assert len(lines) == 5 and all(f"report=#{number}" in line for line in lines)
     assert f"official={official.id} action=status report=#{number} detail=new→acknowledged" \
         in lines[0]
     mine = await audit(capsys, "--official", str(ivan_official.id))
