@@ -110,6 +110,13 @@ def _linked_columns() -> list[tuple[Table, Any]]:
             if key.column.table is residents]
 
 
+def _dependants(parent: Table) -> list[tuple[Table, Any]]:
+    """Columns of other tables that refer to a row of `parent`."""
+    return [(table, column) for table in SQLModel.metadata.sorted_tables if table is not parent
+            for column in table.columns for key in column.foreign_keys
+            if key.column.table is parent]
+
+
 async def erase(*, session: AsyncSession, resident: Resident,
                 keep_photos_of: set[int]) -> dict[str, int]:
     """Erase the resident in the caller's transaction; reports they filed stay, unlinked, with
@@ -145,11 +152,14 @@ async def erase(*, session: AsyncSession, resident: Resident,
     count("conversation state", await session.exec(
         delete(ConversationState).where(col(ConversationState.key).like(f"%:{tid}:%"))))
     # every row that refers to the resident: reports are unlinked, the rest goes
-    for table, column in _linked_columns():
+    for table, column in reversed(_linked_columns()):  # a table's dependants first
         if column.nullable:
             await session.exec(update(table).where(column == rid).values({column.name: None}))
-        else:
-            count(table.name, await session.exec(delete(table).where(column == rid)))
+            continue
+        for child, key in _dependants(table):  # e.g. others' supports of their proposal
+            theirs = select(*table.primary_key.columns).where(column == rid)
+            count(child.name, await session.exec(delete(child).where(key.in_(theirs))))
+        count(table.name, await session.exec(delete(table).where(column == rid)))
     count("profile", await session.exec(delete(Resident).where(Resident.id == rid)))
     session.expunge(resident)
     return removed

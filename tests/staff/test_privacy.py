@@ -389,3 +389,30 @@ async def test_logs_at_info_hold_no_texts_and_no_names(
     for secret in ("Zoltana", "zz_private_handle", "Olga", "olga_city", "Huge pothole",
                    "pavement", "near the school", "old sofa", "Anyone there"):
         assert secret not in logged, secret
+
+
+async def test_forget_takes_the_proposals_they_wrote_with_others_supports(
+        emulator, citybot) -> None:
+    """A table that refers to residents without room for none (a proposal's author) loses the
+    resident's rows, and the rows that hang on those (others' supports): no foreign key stops
+    the erasure."""
+    from citybot.storage.models import Proposal, ProposalSupport
+
+    runtime = citybot.runtime
+    person = emulator.add_user("Zoltana", language_code="en", id=8_123_456_791)
+    other = emulator.add_user("Boris", language_code="en")
+    for user in (person, other):
+        emulator.send_text(user, "/help")
+        await emulator.wait_for_message(user)
+    async with runtime.sessions() as session:
+        author, supporter = (await session.exec(select(Resident).order_by(Resident.id))).all()
+        idea = Proposal(key="k1", author_id=author.id, title="More benches",
+                        description="Benches on Sadovaya", district="central")
+        session.add(idea)
+        await session.flush()
+        session.add(ProposalSupport(proposal_id=idea.id, resident_id=supporter.id))
+        await session.commit()
+    await erase(emulator, person, "en")
+    assert await database_mentions(runtime, str(person.id), "Zoltana") == []
+    assert await count_rows(runtime, Proposal) == 0
+    assert await count_rows(runtime, Resident) == 1  # Boris
