@@ -7,7 +7,15 @@ import logging
 from datetime import datetime, timedelta
 
 from citybot.runtime import Runtime
-from citybot.services import broadcasts, notify, polls, privacy, proposals, reports
+from citybot.services import (
+    broadcasts,
+    conversations,
+    notify,
+    polls,
+    privacy,
+    proposals,
+    reports,
+)
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
 from citybot.storage.updates import forget_old_updates
@@ -69,6 +77,11 @@ async def apply_retention(runtime: Runtime, now: datetime | None = None) -> priv
 async def remind_overdue_reports(runtime: Runtime) -> int:
     """SLA: an overdue report's card is flagged and one reminder is posted in its thread."""
     return await notify.remind_overdue(runtime)
+
+
+async def close_quiet_conversations(runtime: Runtime, now: datetime | None = None) -> int:
+    """A resident's conversation about a report closes after its quiet period (told once)."""
+    return await conversations.close_quiet(runtime, now)
 
 
 async def pull_open311_statuses(runtime: Runtime) -> int:

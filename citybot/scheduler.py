@@ -30,6 +30,7 @@ MAINTENANCE = {  # job function of citybot.jobs -> how often
     "forget_processed_updates": timedelta(hours=6),
     "remind_overdue_reports": timedelta(minutes=5),
     "resume_broadcasts": timedelta(minutes=1),
+    "close_quiet_conversations": timedelta(minutes=1),
     "close_proposals_and_polls": timedelta(minutes=1),
     "pull_open311_statuses": timedelta(minutes=5),
     "apply_retention": timedelta(hours=6),

@@ -70,11 +70,13 @@ def test_committed_config_loads() -> None:
     assert any(c.district_overrides for c in config.categories)
     assert config.staff.chat_id < 0 and config.staff.show_official_names is False
     assert config.staff.helpdesk_topic_id is None and config.staff.digest_topic_id is None
+    assert config.staff.language is None  # the city's language
     assert all(d.topic_id is None and d.hashtag.startswith("#") for d in config.departments)
     assert config.reports.model_dump() == {
         "duplicate_radius_m": 50, "reopen_days": 14, "max_photos": 5, "draft_ttl_hours": 24,
         "draft_reminder_hours": 20, "min_description_chars": 10, "max_description_chars": 2000,
         "max_reports_per_hour": 5, "max_messages_per_minute": 60,
+        "conversation_quiet_minutes": 30,
     }  # fmt: skip
     assert config.geocoder.provider == "offline"
     assert config.nlu.backend == "builtin" and config.nlu.rasa_url is None
@@ -252,6 +254,18 @@ def test_bad_default_language(tmp_path: Path) -> None:
         data["city"]["default_language"] = "de"
 
     assert "'de'" in only_line(tmp_path, german, "city.default_language")
+
+
+def test_bad_staff_language_and_quiet_period(tmp_path: Path) -> None:
+    def german(data: dict) -> None:
+        data["staff"]["language"] = "de"
+
+    assert "'de'" in only_line(tmp_path, german, "staff.language")
+
+    def never(data: dict) -> None:
+        data["reports"]["conversation_quiet_minutes"] = 0
+
+    assert only_line(tmp_path, never, "reports.conversation_quiet_minutes")
 
 
 def test_street_point_outside_the_boundary(tmp_path: Path) -> None:

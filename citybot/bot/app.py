@@ -24,6 +24,7 @@ from aiogram.types import (
 from citybot.bot import errors, pipeline
 from citybot.bot.pipeline.conversation import AfterCommitStorage
 from citybot.dialogs import (
+    aside,
     fallback,
     followup,
     handoff,
@@ -105,8 +106,8 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
-        public_link, proposals, menu, settings, privacy, subscriptions, my_reports, followup,
-        handoff, report, questions,
+        public_link, proposals, menu, settings, privacy, subscriptions, my_reports, aside,
+        followup, handoff, report, questions,
     )))
     residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
         report, questions, my_reports, handoff, subscriptions, menu, proposals,

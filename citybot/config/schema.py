@@ -195,6 +195,7 @@ class Staff(_Model):
     show_official_names: bool = False
     helpdesk_topic_id: int | None = Field(default=None, gt=0)
     digest_topic_id: int | None = Field(default=None, gt=0)
+    language: Language | None = None  # everything posted in the staff group; None: the city's
 
 
 class Open311Endpoint(_Model):
@@ -250,6 +251,7 @@ class Reports(_Model):
     max_description_chars: int = Field(default=2000, gt=0, le=4096)
     max_reports_per_hour: int = Field(default=5, gt=0)
     max_messages_per_minute: int = Field(default=60, gt=0)
+    conversation_quiet_minutes: int = Field(default=30, gt=0)
 
 
 class Geocoder(_Model):

@@ -12,17 +12,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import FollowupAction
+from citybot.dialogs.filters import menu_key_of
 from citybot.dialogs.keyboards import main_menu
 from citybot.dialogs.states import FollowupFlow
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
-from citybot.services import notify, relay, workflow
+from citybot.services import conversations, notify, relay, workflow
 from citybot.services.workflow import Refused
 from citybot.storage.models import Report, Resident
 from citybot.storage.reports import is_follower, report_of_message
-
-MENU_KEYS = ("menu-report", "menu-my-reports", "menu-ask", "menu-settings", "menu-privacy")
-
 
 # ---- keyboards ------------------------------------------------------------------------------
 
@@ -56,7 +54,7 @@ def relayable(message: Message, runtime: Runtime) -> bool:
     if text.startswith("/"):
         return False
     if message.text is not None:
-        return not any(message.text in runtime.translator.all(key) for key in MENU_KEYS)
+        return menu_key_of(message.text, runtime) is None
     return message.photo is not None
 
 
@@ -117,6 +115,15 @@ async def on_end(query: CallbackQuery, callback_data: FollowupAction, session: A
 
 # ---- 👍 / 👎 and reopening ------------------------------------------------------------------
 
+def ended(answer: str, session: AsyncSession, resident: Resident, report: Report,
+          texts: Texts) -> str:
+    """Confirming or reopening ends the resident's conversation about the report: the answer
+    says so when one was open."""
+    if conversations.end_by_resident(session, resident, report):
+        return answer + "\n\n" + texts("conversation-ended-by-you", number=str(report.id))
+    return answer
+
+
 async def own_report(query: CallbackQuery, number: int, session: AsyncSession,
                      resident: Resident, texts: Texts) -> Report | None:
     report = await session.get(Report, number)
@@ -141,7 +148,8 @@ async def on_fixed(query: CallbackQuery, callback_data: FollowupAction, session:
                                 dedupe_key=f"confirmed:{report.id}:{query.message.message_id}")
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(texts("followup-thanks", number=str(report.id)))
+    await query.message.answer(ended(texts("followup-thanks", number=str(report.id)),
+                                     session, resident, report, texts))
 
 
 async def on_not_fixed(query: CallbackQuery, callback_data: FollowupAction, state: FSMContext,
@@ -186,7 +194,8 @@ async def on_reason(message: Message, state: FSMContext, session: AsyncSession,
     await notify.post_to_thread(session=session, runtime=runtime, report=report,
                                 text=staff("thread-reopened", number=str(report.id), reason=reason),
                                 resident_id=resident.id, dedupe_key=f"reopened:{change.event.id}")
-    await message.answer(texts("followup-reopened", number=str(report.id)),
+    await message.answer(ended(texts("followup-reopened", number=str(report.id)),
+                               session, resident, report, texts),
                          reply_markup=main_menu(texts))
 
 

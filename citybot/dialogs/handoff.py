@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import HandoffAction
+from citybot.dialogs.filters import menu_key_of
 from citybot.dialogs.followup import relayable
 from citybot.dialogs.intents import Intent
 from citybot.dialogs.keyboards import main_menu
@@ -50,11 +51,11 @@ async def on_human(message: Message, state: FSMContext, session: AsyncSession,
 class InHandoff(Filter):
     """A message while the resident talks to a person."""
 
-    async def __call__(self, message: Message, session: AsyncSession,
-                       resident: Resident) -> bool | dict:
+    async def __call__(self, message: Message, session: AsyncSession, resident: Resident,
+                       runtime: Runtime) -> bool | dict:
         current = relay.conversation_of(resident)
-        if current is None or current[0] != "handoff":
-            return False
+        if current is None or current[0] != "handoff" or menu_key_of(message.text, runtime):
+            return False  # a menu button does what it says, even while talking to a person
         handoff = await session.get(Handoff, current[1])
         if handoff is None or handoff.status != HandoffStatus.open:
             return False

@@ -21,6 +21,7 @@ SUGGESTION_MARGIN = 15.0  # suggest streets scoring down to (threshold - this)
 AMBIGUITY_MARGIN = 3.0  # two streets closer than this are a question, not an answer
 KIND_MISMATCH_PENALTY = 12.0  # "Sadovy lane" typed, "Sadovaya street" scored
 MAX_SUGGESTIONS = 3
+HOUSE_MISSING_PENALTY = 10.0  # "Sadovy Lane 40" scored, though its houses stop at 15
 REVERSE_MAX_DISTANCE_M = 250.0  # farther than this from every street: no address
 
 
@@ -52,6 +53,10 @@ class OfflineGeocoder:
         self.projection = projection or LocalProjection(city.center.lat, city.center.lon)
         self._streets = list(city.streets)
         self._index_of = {street.id: i for i, street in enumerate(self._streets)}
+        ranges = [(s.house_numbers.first, s.house_numbers.last) if s.house_numbers
+                  else (-np.inf, np.inf) for s in self._streets]  # no range: any number
+        self._first = np.array([low for low, _ in ranges], dtype=float)
+        self._last = np.array([high for _, high in ranges], dtype=float)
         city_names = (city.name.en, city.name.ru)
         self._noise = frozenset(word for name in city_names for word in split(name).letters)
         self._build_name_index()
@@ -95,6 +100,8 @@ class OfflineGeocoder:
         scores = None
         for words, house in _readings(parsed):
             street_scores = spellings.score(words, parsed.kind, len(self._streets))
+            if house is not None:
+                street_scores = street_scores - HOUSE_MISSING_PENALTY * ~self._has(house)
             top = int(np.argmax(street_scores))
             if best is None or street_scores[top] > best[0]:
                 best, scores = (float(street_scores[top]), top, house), street_scores
@@ -102,18 +109,27 @@ class OfflineGeocoder:
         score, index, house = best
         ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
         close = [i for i in ranked[1:] if scores[i] >= score - AMBIGUITY_MARGIN]
-        if score >= self.threshold and not close:
+        if score >= self.threshold and not close and (house is None or self._has(house)[index]):
             street = self._streets[index]
             return StreetMatch(
                 street=street, score=score, house=house,
                 point=self.point_on(street, house.value if house else None),
                 address=format_address(street, house.label if house else None, language),
             )  # fmt: skip
-        # Suggestions keep the typed house number, so that choosing one finds the house.
-        floor, label = self.threshold - SUGGESTION_MARGIN, house.label if house else None
-        names = [format_address(self._streets[i], label, language) for i in ranked[:10]
-                 if scores[i] >= floor]  # fmt: skip
-        return StreetMatch(score=score, house=house, suggestions=names[:MAX_SUGGESTIONS])
+        # Suggestions keep the typed house number where the street has that house, so that
+        # choosing one finds it; a street without it is offered alone, after the others.
+        floor = self.threshold - SUGGESTION_MARGIN
+        has = self._has(house) if house else np.ones(len(self._streets), dtype=bool)
+        near = [i for i in ranked[:10] if scores[i] >= floor]
+        names = [format_address(self._streets[i], house.label if house and has[i] else None,
+                                language)
+                 for i in sorted(near, key=lambda i: not has[i])]  # fmt: skip
+        unique = list(dict.fromkeys(names))
+        return StreetMatch(score=score, house=house, suggestions=unique[:MAX_SUGGESTIONS])
+
+    def _has(self, house: HouseNumber) -> np.ndarray:
+        """Which streets have this house number (any number, when the range is unknown)."""
+        return (self._first <= house.value) & (house.value <= self._last)
 
     def point_on(self, street: Street, house_number: int | None = None) -> LatLon:
         """The point of a house number along the street (the street's middle without one)."""

@@ -37,8 +37,12 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, argparse.Argum
     parse.add_argument("text", nargs="?", help="the text (or use --stdin)")
     parse.add_argument("--lang", choices=LANGUAGES, help="language hint; default: detect")
     parse.add_argument("--stdin", action="store_true", help="one text per line, one JSON per line")
-    parse.add_argument("--rasa-url", help="ask this Rasa server first (fallback: built-in)")
-    parse.add_argument("--timeout", type=float, default=2.0, help="Rasa timeout, seconds")
+    parse.add_argument("--backend", choices=("builtin", "rasa"),
+                       help="default: nlu.backend of config.yml (CITYBOT_CONFIG)")
+    parse.add_argument("--rasa-url", help="ask this Rasa server first (fallback: built-in); "
+                                          "default: nlu.rasa_url of config.yml")
+    parse.add_argument("--timeout", type=float, help="Rasa timeout, seconds; default: "
+                                                     "nlu.timeout_s of config.yml")
     parse.set_defaults(func=cmd_parse)
 
     evaluate = commands.add_parser("evaluate", help="accuracy, F1, confusion, latency")
@@ -89,8 +93,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print("give a TEXT or --stdin", file=sys.stderr)
         return 2
     texts = (line.rstrip("\r\n") for line in sys.stdin) if args.stdin else [args.text]
-    if args.rasa_url:
-        return asyncio.run(_parse_with_rasa(args, texts))
+    try:
+        backend, rasa_url, timeout = nlu_choice(args)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if backend == "rasa":
+        return asyncio.run(_parse_with_rasa(rasa_url, timeout, args.lang, texts))
     from citybot.nlu.engine import load_engine
 
     engine = load_engine()
@@ -99,13 +108,32 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _parse_with_rasa(args: argparse.Namespace, texts) -> int:
+def nlu_choice(args: argparse.Namespace) -> tuple[str, str | None, float]:
+    """(backend, Rasa URL, timeout): the `nlu` section of config.yml — the bot's own — with the
+    flags over it (`--rasa-url` alone means Rasa). No config file: the built-in model."""
+    from citybot.config import ConfigError, Nlu, load_config
+    from citybot.settings import load_settings
+
+    path = Path(load_settings().config_path)
+    try:
+        section = load_config(path).nlu if path.exists() else Nlu()
+    except ConfigError as error:
+        raise ValueError(str(error)) from None
+    backend = args.backend or ("rasa" if args.rasa_url else section.backend)
+    rasa_url = args.rasa_url or section.rasa_url
+    if backend == "rasa" and not rasa_url:
+        raise ValueError("the NLU backend is rasa but no Rasa URL is set: give --rasa-url or "
+                         "nlu.rasa_url in config.yml")
+    return backend, rasa_url, args.timeout if args.timeout is not None else section.timeout_s
+
+
+async def _parse_with_rasa(rasa_url: str, timeout: float, lang: str | None, texts) -> int:
     from citybot.nlu.service import build_nlu
 
-    service = build_nlu(backend="rasa", rasa_url=args.rasa_url, timeout_s=args.timeout)
+    service = build_nlu(backend="rasa", rasa_url=rasa_url, timeout_s=timeout)
     try:
         for text in texts:
-            _print_json((await service.parse(text, args.lang)).to_dict())
+            _print_json((await service.parse(text, lang)).to_dict())
     finally:
         await service.close()
     return 0

@@ -175,7 +175,7 @@ async def deliver_card(
     photos = (await session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report.id)
                                  .order_by(ReportPhoto.position))).all()
     chat_id = message.chat_id
-    texts = runtime.translator(runtime.config.city.default_language)
+    texts = staff_texts(runtime)
     if report.card_message_id is None:
         thread_id = await queue_thread(bot, runtime, session, report.department, chat_id)
         text = card_text(report, len(photos), texts, runtime, hashtag=thread_id is None)

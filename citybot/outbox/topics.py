@@ -39,7 +39,7 @@ async def queue_thread(
         return None
     thread_id = await get_topic(session=session, department=department_id, chat_id=chat_id)
     if thread_id is None:
-        name = department.name.get(runtime.config.city.default_language)
+        name = department.name.get(staff_texts(runtime).lang)
         topic = await bot.create_forum_topic(chat_id, name=name[:128])
         thread_id = topic.message_thread_id
         await remember_topic(session=session, department=department_id, chat_id=chat_id,

@@ -31,6 +31,7 @@ from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import digests
 from citybot.services.digests import Period, ResidentDigest, split_message
+from citybot.services.notify import staff_texts
 from citybot.storage import broadcasts as runs
 from citybot.storage import outbox
 from citybot.storage.broadcasts import IN_FLIGHT, UNFINISHED
@@ -160,7 +161,7 @@ async def _digest_recipients(runtime: Runtime, session: AsyncSession, broadcast:
         return
     departments = [d.id for d in config.departments] if digest.audience == "staff" \
         else [digest.audience]
-    texts = runtime.translator(config.city.default_language)
+    texts = staff_texts(runtime)
     for department in departments:
         messages = await digests.staff_digest(session=session, config=config, texts=texts,
                                               digest=digest, period=period,
@@ -404,7 +405,7 @@ async def finish(runtime: Runtime, broadcast: Broadcast, states: dict[str, int])
 
 
 def summary_text(runtime: Runtime, broadcast: Broadcast, summary: Summary) -> str:
-    texts = runtime.translator(runtime.config.city.default_language)
+    texts = staff_texts(runtime)
     minutes, seconds = divmod(round(summary.seconds), 60)
     if broadcast.kind == "digest":
         period = broadcast.period

@@ -45,8 +45,10 @@ CAPTION_LIMIT = 1000  # of a caption (Telegram's limit is 1024)
 
 
 def staff_texts(runtime: Runtime) -> Texts:
-    """What is posted into the staff group speaks the city's language."""
-    return runtime.translator(runtime.config.city.default_language)
+    """The one place that decides the staff group's language: everything posted there speaks
+    `staff.language` (default: the city's); only what one official reads alone follows hers."""
+    config = runtime.config
+    return runtime.translator(config.staff.language or config.city.default_language)
 
 
 def department_name(runtime: Runtime, report: Report, texts: Texts) -> str:

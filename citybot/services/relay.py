@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import notify
+from citybot.services.conversations import quiet_period
 from citybot.services.workflow import Actor
 from citybot.storage.models import (
     EventKind,
@@ -30,7 +31,6 @@ from citybot.storage.models import (
 from citybot.storage.privacy import reporter_erased
 from citybot.storage.reports import outbox_row_of_message, report_of_message
 
-REPORT_CONVERSATION = timedelta(hours=2)
 HANDOFF_CONVERSATION = timedelta(days=1)
 
 
@@ -187,7 +187,8 @@ async def to_resident(*, session: AsyncSession, runtime: Runtime, report: Report
             session=session, resident=resident, text=body, report=report,
             photo=photo if number == 0 else None, kind="relay",
             dedupe_key=relay_key(chat_id, message_id, resident, number))
-    open_conversation(session, resident, "report", report.id, REPORT_CONVERSATION)
+    open_conversation(session, resident, "report", report.id,
+                      quiet_period(runtime.config))
     await session.flush()
     return event
 
@@ -211,6 +212,7 @@ async def to_staff(*, session: AsyncSession, runtime: Runtime, report: Report,
             session=session, runtime=runtime, report=report, text=body,
             photo=photo if number == 0 else None, resident_id=resident.id,
             dedupe_key=f"relay:{chat_id}:{message_id}:{number}")
-    open_conversation(session, resident, "report", report.id, REPORT_CONVERSATION)
+    open_conversation(session, resident, "report", report.id,
+                      quiet_period(runtime.config))
     await session.flush()
     return event

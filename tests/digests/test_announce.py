@@ -12,7 +12,7 @@ WATER_OFF = "Water will be off on Mira Avenue on Friday from 9:00 to 13:00 <sorr
 
 async def announce(emulator, official, staff_group, text: str) -> dict:
     emulator.send_text(official, f"/announce {text}", chat=staff_group)
-    return await emulator.wait_for_message(staff_group, contains="Preview")
+    return await emulator.wait_for_message(staff_group, contains="Предпросмотр")
 
 
 async def press(emulator, user, message: dict, label: str) -> dict:
@@ -37,13 +37,13 @@ async def test_preview_choose_districts_and_send_once(
     preview = await announce(emulator, official, staff_group, WATER_OFF)
     assert "Water will be off on Mira Avenue" in preview["text"]
     assert "<sorry>" in preview["text"]  # the official's words, not markup
-    assert "the whole city: 3 residents" in preview["text"]  # in the official's language
-    preview = await press(emulator, official, preview, "▫️ Central District")
-    assert "Central District: 2 residents" in preview["text"]
-    assert "✅ Central District" in button_texts(preview)
+    assert "«весь город»: 3 жителей" in preview["text"]  # in the group's language
+    preview = await press(emulator, official, preview, "▫️ Центральный район")
+    assert "«Центральный район»: 2 жителей" in preview["text"]
+    assert "✅ Центральный район" in button_texts(preview)
     send = next(b["callback_data"] for row in preview["reply_markup"]["inline_keyboard"]
-                for b in row if b["text"] == "📣 Send to 2")
-    preview = await press(emulator, official, preview, "📣 Send to 2")
+                for b in row if b["text"] == "📣 Отправить (2)")
+    preview = await press(emulator, official, preview, "📣 Отправить (2)")
     assert "Olga" in preview["text"]
 
     english = (await emulator.wait_for_message(anna, contains="Water will be off"))["text"]
@@ -58,7 +58,7 @@ async def test_preview_choose_districts_and_send_once(
 
     # a second tap on Send (a double tap, or a forwarded preview) sends nothing
     answer = await emulator.wait_for_callback_answer(emulator.click(official, preview, send))
-    assert "already sent" in answer["text"]
+    assert "already sent" in answer["text"]  # an alert: in the official's own language
     assert len(texts_to(emulator, anna, "Water will be off")) == 1
 
 
@@ -71,8 +71,8 @@ async def test_cancel_sends_nothing_and_an_empty_command_explains(
     usage = await emulator.wait_for_message(staff_group)
     assert "/announce" in usage["text"]
     preview = await announce(emulator, official, staff_group, "Road works on Lenina")
-    cancelled = await press(emulator, official, preview, "✖️ Cancel")
-    assert "nothing was sent" in cancelled["text"]
+    cancelled = await press(emulator, official, preview, "✖️ Отменить")
+    assert "ничего не отправлено" in cancelled["text"]
     await emulator.assert_no_message(anna, within=0.5)
     (run,) = await runs(citybot.runtime, "announcement")
     assert run.state == "cancelled"

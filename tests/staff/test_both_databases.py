@@ -24,7 +24,7 @@ async def test_work_a_report_end_to_end(
         emulator.send_text(official, "Thanks", chat=staff_group, reply_to=back)
         await emulator.wait_for_message(anna, contains="Thanks")
         await press(emulator, official, card, "✅ Решено")
-        prompt = await emulator.wait_for_message(staff_group, contains="how was")
+        prompt = await emulator.wait_for_message(staff_group, contains="как решено")
         emulator.send_text(official, "Patched", chat=staff_group, reply_to=prompt)
         resolved = await emulator.wait_for_message(anna, contains="Is it fixed?")
         emulator.click_button(anna, resolved, "👍 Yes, it is fixed")

@@ -39,11 +39,11 @@ async def test_take_progress_resolve_and_confirm_in_english(
     assert f"#{number}" in told["text"]
 
     await press(emulator, official, card, RUSSIAN["resolve"])
-    prompt = await emulator.wait_for_message(staff_group, contains="how was")
+    prompt = await emulator.wait_for_message(staff_group, contains="как решено")
     assert prompt["reply_markup"]["force_reply"] is True
     emulator.send_text(official, "Patched with hot asphalt", chat=staff_group, reply_to=prompt)
-    done = await emulator.wait_for_message(staff_group, contains="Done")
-    assert "resolved" in done["text"]
+    done = await emulator.wait_for_message(staff_group, contains="Готово")  # the group's language
+    assert "решено" in done["text"]
     told = await emulator.wait_for_message(anna, contains="resolved")
     assert "Patched with hot asphalt" in told["text"] and "Is it fixed?" in told["text"]
     assert button_texts(told) == ["👍 Yes, it is fixed", "👎 No, it is not"]
@@ -87,8 +87,8 @@ async def test_russian_official_and_resident(
 
 
 @pytest.mark.parametrize(("label", "ask", "status", "told"), [
-    ("reject", "why is", "rejected", "has rejected the report"),
-    ("not_ours", "whose responsibility", "not_responsible", "not the city's responsibility"),
+    ("reject", "почему обращение", "rejected", "has rejected the report"),
+    ("not_ours", "кто отвечает", "not_responsible", "not the city's responsibility"),
 ])
 async def test_reject_and_not_ours_ask_for_a_reason(
     emulator, citybot, staff_group, official, label, ask, status, told
@@ -116,7 +116,7 @@ async def test_reporter_reopens_a_rejected_report_with_a_reason(
                                category="lighting")
     card = await card_of(emulator, staff_group, number)
     await press(emulator, official, card, RUSSIAN["reject"])
-    prompt = await emulator.wait_for_message(staff_group, contains="why is")
+    prompt = await emulator.wait_for_message(staff_group, contains="почему обращение")
     emulator.send_text(official, "Works as designed", chat=staff_group, reply_to=prompt)
     rejected = await emulator.wait_for_message(anna, contains="rejected")
     assert "reopen it within 14 days" in rejected["text"]
@@ -141,7 +141,7 @@ async def test_thumbs_down_reopens_and_relays_the_reason(
                                category="waste")
     card = await card_of(emulator, staff_group, number)
     await press(emulator, official, card, RUSSIAN["resolve"])
-    prompt = await emulator.wait_for_message(staff_group, contains="how was")
+    prompt = await emulator.wait_for_message(staff_group, contains="как решено")
     emulator.send_text(official, "Emptied", chat=staff_group, reply_to=prompt)
     resolved = await emulator.wait_for_message(anna, contains="Is it fixed?")
     emulator.click_button(anna, resolved, "👎 No, it is not")
@@ -164,13 +164,13 @@ async def test_duplicate_merges_the_followers(emulator, citybot, staff_group, of
     await card_of(emulator, staff_group, first)
     card = await card_of(emulator, staff_group, second)
     await press(emulator, official, card, RUSSIAN["duplicate"])
-    prompt = await emulator.wait_for_message(staff_group, contains="duplicate of")
+    prompt = await emulator.wait_for_message(staff_group, contains="дубликатом какого")
     emulator.send_text(official, "#999", chat=staff_group, reply_to=prompt)
-    assert "There is no report #999" in (await emulator.wait_for_message(staff_group))["text"]
+    assert "Обращения #999 нет" in (await emulator.wait_for_message(staff_group))["text"]
     emulator.send_text(official, f"#{first}", chat=staff_group, reply_to=prompt)
     told = await emulator.wait_for_message(ivan, contains=f"#{first}")
     assert "та же проблема" in told["text"]
-    merged = await emulator.wait_for_message(staff_group, contains="дубликат")
+    merged = await emulator.wait_for_message(staff_group, contains="присоединено")
     assert f"#{second}" in merged["text"]
     assert await count_rows(citybot.runtime, Follower, Follower.report_id == first) == 2
     # the original's next step reaches both, each in their language
@@ -187,8 +187,8 @@ async def test_reassign_moves_the_card_to_the_other_queue(
     number = await file_report(emulator, anna, "Fallen tree across the pavement")
     card = await card_of(emulator, staff_group, number)
     await press(emulator, official, card, RUSSIAN["reassign"])
-    picker = await emulator.wait_for_message(staff_group, contains="Which department")
-    emulator.click_button(official, picker, "Parks and Greenery Department")
+    picker = await emulator.wait_for_message(staff_group, contains="Какой отдел")
+    emulator.click_button(official, picker, "Отдел озеленения и парков")
     moved = await emulator.wait_for_edit(card, contains="передано")
     assert "reply_markup" not in moved
     new_card = await card_of(emulator, staff_group, number)
@@ -218,7 +218,7 @@ async def test_an_impossible_transition_is_refused_with_a_clear_answer(
     answer = await press(emulator, official, card, RUSSIAN["take"])
     assert "already yours" in answer["text"]
     await press(emulator, official, card, RUSSIAN["resolve"])
-    prompt = await emulator.wait_for_message(staff_group, contains="how was")
+    prompt = await emulator.wait_for_message(staff_group, contains="как решено")
     emulator.send_text(official, "Bulb replaced", chat=staff_group, reply_to=prompt)
     await emulator.wait_for_edit(card, contains="Bulb replaced")
     # the old button, pressed on the card that no longer has it
@@ -242,7 +242,7 @@ async def test_a_photo_of_the_result_reaches_every_follower(
         await session.commit()
     card = await card_of(emulator, staff_group, number)
     await press(emulator, official, card, RUSSIAN["resolve"])
-    prompt = await emulator.wait_for_message(staff_group, contains="how was")
+    prompt = await emulator.wait_for_message(staff_group, contains="как решено")
     emulator.send_photo(official, chat=staff_group, reply_to=prompt, caption="New bench installed")
     told_anna = await emulator.wait_for_message(anna, predicate=lambda m: "photo" in m)
     told_ivan = await emulator.wait_for_message(ivan, predicate=lambda m: "photo" in m)
@@ -287,7 +287,7 @@ async def test_a_prompt_asked_before_an_upgrade_is_still_answered(
     number = await file_report(emulator, anna, "Graffiti on the school wall", category="graffiti")
     card = await card_of(emulator, staff_group, number)
     await press(emulator, official, card, RUSSIAN["reject"])
-    prompt = await emulator.wait_for_message(staff_group, contains="why is")
+    prompt = await emulator.wait_for_message(staff_group, contains="почему обращение")
     key = StorageKey(bot_id=citybot.bot.id, chat_id=staff_group.id, user_id=official.id)
     data = await citybot.dispatcher.storage.get_data(key)
     assert data.pop("prompt_text")

@@ -28,17 +28,17 @@ async def test_queue_lists_this_departments_open_reports_oldest_first(
     card = await card_of(emulator, staff_group, first)
     await make_overdue(citybot, second)
     emulator.send_text(official, "/queue", chat=staff_group, thread_id=card["message_thread_id"])
-    queue = await emulator.wait_for_message(staff_group, contains="Roads Department")
+    queue = await emulator.wait_for_message(staff_group, contains="Управление дорожного")
     assert queue["message_thread_id"] == card["message_thread_id"]  # answered in the topic
     lines = queue["text"].split("\n")
-    assert "open reports: 2" in lines[0]
-    assert lines[2].startswith(f"🆕 #{second}") and "overdue by 5 h" in lines[2]
+    assert "открытых обращений: 2" in lines[0]  # the group's language, not Olga's
+    assert lines[2].startswith(f"🆕 #{second}") and "просрочено на 5 ч" in lines[2]
     assert "<deep> & wide" in lines[2]  # escaped, shown literally
-    assert lines[3].startswith(f"🆕 #{first}") and "71 h left" in lines[3]
+    assert lines[3].startswith(f"🆕 #{first}") and "осталось 71 ч" in lines[3]
     assert f"#{light}" not in queue["text"]
 
     emulator.send_text(official, "/queue", chat=staff_group)  # the General topic: all of them
-    everything = await emulator.wait_for_message(staff_group, contains="All departments")
+    everything = await emulator.wait_for_message(staff_group, contains="Все отделы")
     assert f"#{light}" in everything["text"] and "#lighting" in everything["text"]
 
 
@@ -52,16 +52,16 @@ async def test_report_shows_the_full_history(emulator, citybot, staff_group, off
     emulator.send_text(anna, "The north side", reply_to=relayed)
     await emulator.wait_for_message(staff_group, contains="north side")
     emulator.send_text(official, f"/report #{number}", chat=staff_group)
-    history = await emulator.wait_for_message(staff_group, contains="History")
+    history = await emulator.wait_for_message(staff_group, contains="История")
     text = history["text"]
-    for expected in ("Huge pothole outside number 12", "report received", "acknowledged · Olga",
-                     "Olga → to the resident: Which side of the road?",
-                     "reporter: The north side"):
+    for expected in ("Huge pothole outside number 12", "обращение получено", "принято · Olga",
+                     "Olga → жителю: Which side of the road?",
+                     "заявитель: The north side"):
         assert expected in text, expected
     emulator.send_text(official, "/report", chat=staff_group)
     assert "/report 12" in (await emulator.wait_for_message(staff_group))["text"]
     emulator.send_text(official, "/report 424242", chat=staff_group)
-    assert "no report #424242" in (await emulator.wait_for_message(staff_group))["text"]
+    assert "Обращения #424242 нет" in (await emulator.wait_for_message(staff_group))["text"]
 
 
 async def test_stats_count_by_status_with_the_median_time_to_resolve(
@@ -73,9 +73,9 @@ async def test_stats_count_by_status_with_the_median_time_to_resolve(
     for number in numbers[:2]:
         card = await card_of(emulator, staff_group, number)
         await press(emulator, official, card, "✅ Решено")
-        prompt = await emulator.wait_for_message(staff_group, contains="how was")
+        prompt = await emulator.wait_for_message(staff_group, contains="как решено")
         emulator.send_text(official, "Fixed", chat=staff_group, reply_to=prompt)
-        await emulator.wait_for_message(staff_group, contains="Done")
+        await emulator.wait_for_message(staff_group, contains="Готово")
     async with citybot.runtime.sessions() as session:  # filed 2 h and 4 h before closing
         for number, hours in zip(numbers[:2], (2, 4), strict=True):
             report = await session.get(Report, number)
@@ -83,10 +83,10 @@ async def test_stats_count_by_status_with_the_median_time_to_resolve(
             session.add(report)
         await session.commit()
     emulator.send_text(official, "/stats", chat=staff_group)
-    stats = (await emulator.wait_for_message(staff_group, contains="reports by status"))["text"]
-    assert "new: 1" in stats and "resolved: 2" in stats and "rejected: 0" in stats
-    assert "Open: 1, overdue: 0" in stats
-    assert "Median time to resolve: 3 h 0 min (2 resolved)" in stats
+    stats = (await emulator.wait_for_message(staff_group, contains="Статистика"))["text"]
+    assert "новое: 1" in stats and "решено: 2" in stats and "отклонено: 0" in stats
+    assert "Открыто: 1, просрочено: 0" in stats
+    assert "Медианное время решения: 3 ч 0 мин (решено: 2)" in stats
 
 
 async def test_an_overdue_report_is_flagged_and_reminded_once(

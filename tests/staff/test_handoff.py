@@ -37,7 +37,7 @@ async def test_a_conversation_with_a_person_until_staff_close_it(
     edited = await emulator.wait_for_edit(header, contains="Olga")
     assert "reply_markup" not in edited
     emulator.send_text(official, "one more thing", chat=staff_group, reply_to=relayed)
-    assert "already closed" in (await emulator.wait_for_message(staff_group))["text"]
+    assert "уже закрыт" in (await emulator.wait_for_message(staff_group))["text"]
     emulator.send_text(anna, "qwerty zxcv")  # the bot's own business again
     assert "Sorry" in (await emulator.wait_for_message(anna))["text"]
     await emulator.assert_no_message(staff_group, within=0.3)

@@ -35,11 +35,11 @@ async def test_changing_the_category_teaches_the_nlu(
 
     await press(emulator, official, card, CATEGORY)
     picker = await emulator.wait_for_message(staff_group, contains=f"#{number}")
-    # the official is answered in her language; the card speaks the group's
-    assert "💡 Street lighting" in button_texts(picker)
-    assert not any("Roads" in label for label in button_texts(picker))  # not the current one
-    emulator.click_button(official, picker, "💡 Street lighting")
-    done = await emulator.wait_for_edit(picker, contains="Street lighting")
+    # the picker is posted in the group: in the group's language, as the card
+    assert "💡 Уличное освещение" in button_texts(picker)
+    assert not any("Дороги" in label for label in button_texts(picker))  # not the current one
+    emulator.click_button(official, picker, "💡 Уличное освещение")
+    done = await emulator.wait_for_edit(picker, contains="Уличное освещение")
     assert f"#{number}" in done["text"]
     # lighting is another department's: a new card opens in its queue
     moved = await emulator.wait_for_message(
@@ -94,7 +94,7 @@ async def test_a_second_press_changes_nothing(emulator, citybot, staff_group, of
     assert len(await examples(citybot)) == 1
 
 
-async def test_free_text_keeps_the_nlu_guess_and_ideas_do_not_crash(
+async def test_free_text_keeps_the_nlu_guess_and_an_idea_starts_a_proposal(
     emulator, citybot
 ) -> None:
     sam = emulator.add_user("Sam", language_code="en")
@@ -108,8 +108,9 @@ async def test_free_text_keeps_the_nlu_guess_and_ideas_do_not_crash(
     nina = emulator.add_user("Nina", language_code="en")
     emulator.send_text(nina, "I have an idea for the city: a skate park by the river!")
     answer = await emulator.wait_for_message(nina, timeout=15)
-    # answered as unknown text (the menu and a person), until the proposal dialog exists
-    assert answer["text"] == citybot.runtime.faq.fallback("en").text
+    # read as propose_idea: the proposal dialog asks for its title
+    assert "title" in answer["text"].lower()
+    assert answer["text"] != citybot.runtime.faq.fallback("en").text
 
 
 def test_card_shows_an_unsure_nlu_category(city_config) -> None:

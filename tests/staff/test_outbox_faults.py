@@ -86,7 +86,7 @@ async def test_a_blocked_resident_is_marked_and_staff_are_told(
     assert states == ["undeliverable"]
     # staff replying to a resident known to have blocked the bot are warned at once
     emulator.send_text(official, "Are you there?", chat=staff_group, reply_to=card)
-    warning = await emulator.wait_for_message(staff_group, contains="may not get this")
+    warning = await emulator.wait_for_message(staff_group, contains="может не получить")
     assert warning["reply_to_message"]["text"] == "Are you there?"
 
 

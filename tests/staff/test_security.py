@@ -25,7 +25,7 @@ async def test_a_non_member_cannot_press_card_buttons(
     answer = await press(emulator, stranger, card, "🙋 Взять")
     assert answer["text"] == "This action is for city staff only." and answer["show_alert"]
     emulator.send_text(stranger, "/queue", chat=staff_group)
-    assert "city staff only" in (await emulator.wait_for_message(staff_group))["text"]
+    assert "только сотрудникам" in (await emulator.wait_for_message(staff_group))["text"]
     emulator.send_text(stranger, "hello resident", chat=staff_group, reply_to=card)
     await emulator.assert_no_message(anna, within=0.4)
     assert await status_of(citybot, number) == "new"
@@ -90,7 +90,7 @@ async def test_residents_act_only_on_their_own_reports(
     number = await file_report(emulator, anna, "Huge pothole outside number 12")
     card = await card_of(emulator, staff_group, number)
     await press(emulator, official, card, "✅ Решено")
-    prompt = await emulator.wait_for_message(staff_group, contains="how was")
+    prompt = await emulator.wait_for_message(staff_group, contains="как решено")
     emulator.send_text(official, "Patched", chat=staff_group, reply_to=prompt)
     await emulator.wait_for_message(anna, contains="Is it fixed?")
     mallory = emulator.add_user("Mallory", language_code="en")

@@ -37,6 +37,7 @@ from citybot.dialogs.callbacks import (
 )
 from citybot.dialogs.staff.access import StaffOnly
 from citybot.services import polls, proposals
+from citybot.services.notify import staff_texts
 from citybot.storage.models import (
     Broadcast,
     Follower,
@@ -102,7 +103,7 @@ async def desk(emulator, citybot, staff_group, official) -> Desk:
     emulator.send_text(boris, "Где оставить старый диван?")
     relayed = await emulator.wait_for_message(staff_group, contains="диван")
     emulator.send_text(official, "/announce Water is off on Friday", chat=staff_group)
-    preview = await emulator.wait_for_message(staff_group, contains="Preview")
+    preview = await emulator.wait_for_message(staff_group, contains="Предпросмотр")
     async with citybot.runtime.sessions() as session:
         handoff = (await session.exec(select(Handoff.id))).one()
         broadcast = (await session.exec(select(Broadcast.id))).one()
@@ -153,6 +154,7 @@ class Attempt:
     refusal: str  # "This action is for city staff only." in the person's language
     expired: str  # "This button is no longer active." in the person's language
     status: str  # getChatMember: left, kicked, restricted (and gone), muted (restricted, in)
+    in_group: str = ""  # the refusal posted in the staff group: in the group's language
 
     def leave(self) -> None:
         """Not a member (any more), or a muted one."""
@@ -188,7 +190,7 @@ async def refused_message(a: Attempt, text: str, *, chat: Any = None,
     drain(emulator, chat)
     sent = emulator.send_text(a.person, text, chat=chat, reply_to=reply_to)
     answer = await emulator.wait_for_message(chat)
-    assert answer["text"] == a.refusal, answer
+    assert answer["text"] == (a.in_group if chat is a.desk.group else a.refusal), answer
     if chat is a.desk.group:
         assert answer["reply_to_message"]["message_id"] == sent["message_id"], answer
     await emulator.assert_no_message(chat, within=0.1)
@@ -434,7 +436,8 @@ async def test_non_members_are_refused_on_every_staff_path(desk, language, statu
     person = emulator.add_user("Mallory", language_code=language)
     emulator.send_text(person, "/start")
     await emulator.wait_for_message(person)
-    attempt = Attempt(desk, person, translate("staff-only"), translate("button-expired"), status)
+    attempt = Attempt(desk, person, translate("staff-only"), translate("button-expired"), status,
+                      staff_texts(desk.citybot.runtime)("staff-only"))
     emulator.add_member(desk.group, person)
     attempt.leave()
     await settled(desk)
@@ -461,7 +464,7 @@ async def test_chats_and_bots_writing_in_the_staff_group(desk) -> None:
     """An anonymous administrator writes as the group: staff. A channel (a person writing as
     their channel, or a linked channel's post), or another bot in the group: refused."""
     emulator, group, runtime = desk.emulator, desk.group, desk.citybot.runtime
-    refusal = runtime.translator(runtime.config.city.default_language)("staff-only")
+    refusal = staff_texts(runtime)("staff-only")
     before = await snapshot(desk)
 
     drain(emulator, group)
@@ -480,7 +483,7 @@ async def test_chats_and_bots_writing_in_the_staff_group(desk) -> None:
     helper.is_bot = True
     emulator.add_member(group, helper)
     emulator.send_text(helper, "/report 1", chat=group)
-    assert (await emulator.wait_for_message(group))["text"] == "This action is for city staff only."
+    assert (await emulator.wait_for_message(group))["text"] == refusal  # the group's language
     await emulator.assert_no_message(group, within=0.2)
     assert await snapshot(desk) == before
 

@@ -65,6 +65,6 @@ async def test_photos_are_stored_without_metadata_and_served(emulator, sqlite_ur
         assert (await get(base, f"/photos/{number}/1.jpg"))[0] == 404
 
         emulator.send_text(official, f"/hide {number}", chat=staff_group)
-        await emulator.wait_for_message(staff_group, contains="hidden from the public")
+        await emulator.wait_for_message(staff_group, contains="скрыто от публики")  # group
         assert (await get(base, f"/photos/{number}/0.jpg"))[0] == 404
         assert (await get(base, f"/photos/{number}/0-thumb.jpg"))[0] == 404

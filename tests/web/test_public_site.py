@@ -88,22 +88,22 @@ async def test_pages_exports_and_hiding(emulator, sqlite_url, city_config, staff
 
         # an official hides the pothole: gone from the page, the map and the exports
         emulator.send_text(official, f"/hide {pothole}", chat=staff_group)
-        await emulator.wait_for_message(staff_group, contains="hidden from the public")
+        await emulator.wait_for_message(staff_group, contains="скрыто от публики")
         assert (await fetch(base, f"/reports/{pothole}"))[0] == 404
         data = json.loads((await fetch(base, "/map/reports.json"))[2])
         assert data["r"][0] == lamp and len(data["r"]) == 5
         features = json.loads((await fetch(base, "/exports/reports.geojson"))[2])["features"]
         assert [f["id"] for f in features] == [lamp]
         emulator.send_text(official, f"/hide {pothole}", chat=staff_group)
-        await emulator.wait_for_message(staff_group, contains="already")
+        await emulator.wait_for_message(staff_group, contains="уже скрыто")
 
         # ... and publishes it again with a text of the city's own
         emulator.send_text(official, f"/publish {pothole} A pothole by the entrance",
                            chat=staff_group)
         await emulator.wait_for_message(staff_group, contains="A pothole by the entrance")
         emulator.send_text(official, f"/report {pothole}", chat=staff_group)
-        history = await emulator.wait_for_message(staff_group, contains="hidden from the public ·")
-        assert "public again · Olga" in history["text"] and "A pothole by the entrance" in \
+        history = await emulator.wait_for_message(staff_group, contains="скрыто от публики ·")
+        assert "снова публично · Olga" in history["text"] and "A pothole by the entrance" in \
             history["text"]
         status, _, body = await fetch(base, f"/reports/{pothole}")
         assert status == 200 and "A pothole by the entrance" in body.decode()

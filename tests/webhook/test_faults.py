@@ -555,12 +555,12 @@ async def test_an_officials_day_does_its_database_work_in_one_commit(
         await emulator.wait_for_message(staff_group, contains="north side", timeout=10)
 
         emulator.click_button(official, other, "⛔")
-        prompt = await emulator.wait_for_message(staff_group, contains="why is", timeout=10)
+        prompt = await emulator.wait_for_message(staff_group, contains="почему", timeout=10)
         emulator.send_text(official, "Private land", chat=staff_group, reply_to=prompt)
         await emulator.wait_for_message(anna, contains="Private land", timeout=10)
 
         emulator.click_button(official, emulator.message(card)[1], "✅")
-        prompt = await emulator.wait_for_message(staff_group, contains="how was", timeout=10)
+        prompt = await emulator.wait_for_message(staff_group, contains="как решено", timeout=10)
         emulator.send_text(official, "Patched", chat=staff_group, reply_to=prompt)
         resolved = await emulator.wait_for_message(anna, contains="Is it fixed?", timeout=10)
         emulator.click_button(anna, resolved, "👎")
@@ -582,7 +582,7 @@ async def test_an_officials_day_does_its_database_work_in_one_commit(
         emulator.send_text(anna, "/subscribe")
         await emulator.wait_for_message(anna, timeout=10)
         emulator.send_text(official, "/announce Water off on Friday", chat=staff_group)
-        preview = await emulator.wait_for_message(staff_group, contains="Preview", timeout=10)
+        preview = await emulator.wait_for_message(staff_group, contains="Предпросмотр", timeout=10)
         emulator.click_button(official, preview, "📣")
         await emulator.wait_for_message(anna, contains="Water off on Friday", timeout=15)
         await emulator.wait_for_message(staff_group, contains="Доставлено", timeout=15)

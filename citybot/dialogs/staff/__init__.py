@@ -28,7 +28,12 @@ from citybot.dialogs.staff import (
     relay,
 )
 from citybot.dialogs.staff import proposals as ideas
-from citybot.dialogs.staff.access import StaffOnly, build_membership_router, is_staff
+from citybot.dialogs.staff.access import (
+    GroupLanguage,
+    StaffOnly,
+    build_membership_router,
+    is_staff,
+)
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 
@@ -37,9 +42,10 @@ __all__ = ["build_guard_router", "build_membership_router", "build_router"]
 STAFF_COMMANDS = ("queue", "stats", "announce", "hide", "publish", "poll")
 
 
-async def on_unknown_button(query: CallbackQuery, texts: Texts) -> None:
+async def on_unknown_button(query: CallbackQuery, texts: Texts,
+                            own_texts: Texts | None = None) -> None:
     """Unknown, forged or outdated callback data in the staff group: answered, nothing done."""
-    await query.answer(texts("button-expired"))
+    await query.answer((own_texts or texts)("button-expired"))
 
 
 def build_router(staff_chat_id: int) -> Router:
@@ -47,8 +53,9 @@ def build_router(staff_chat_id: int) -> Router:
     router = Router(name="staff")
     router.message.filter(F.chat.id == staff_chat_id)
     router.callback_query.filter(F.message.chat.id == staff_chat_id)
-    router.message.middleware(StaffOnly())
-    router.callback_query.middleware(StaffOnly())
+    for observer in (router.message, router.callback_query):
+        observer.middleware(GroupLanguage())  # before StaffOnly, whose refusals it words
+        observer.middleware(StaffOnly())
     last = Router(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
     router.include_routers(publishing.build_router(), recategorise.build_router(),

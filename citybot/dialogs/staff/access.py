@@ -16,6 +16,7 @@ from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, User
 
 from citybot.runtime import Runtime
+from citybot.services.notify import staff_texts
 from citybot.services.workflow import Actor
 
 log = logging.getLogger("citybot.staff")
@@ -74,19 +75,33 @@ class StaffOnly(BaseMiddleware):
             data["actor"] = Actor(kind="staff", telegram_id=None, name=None)
             return await handler(event, data)
         if user is None or user.is_bot or not await is_staff(data["bot"], runtime, user.id):
-            await refuse(event, data["texts"])
+            await refuse(event, data)
             return None
         data["actor"] = actor_of(user)
         return await handler(event, data)
 
 
-async def refuse(event: TelegramObject, texts: Any) -> None:
-    """Whatever reached a staff handler is answered, in the sender's language: a button with an
-    alert, a message (a command, a note, a reply to a resident) with a reply."""
+class GroupLanguage(BaseMiddleware):
+    """In the staff group, `texts` speak the group's language (staff.language) for everything
+    posted there; `own_texts` the official's own, for what she alone reads (button alerts)."""
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject, data: dict[str, Any],
+    ) -> Any:
+        data["own_texts"] = data["texts"]
+        data["texts"] = staff_texts(data["runtime"])
+        return await handler(event, data)
+
+
+async def refuse(event: TelegramObject, data: dict[str, Any]) -> None:
+    """Whatever reached a staff handler is answered: a button with an alert in the sender's
+    language, a message (a command, a note, a reply to a resident) with a reply in the group's."""
     if isinstance(event, CallbackQuery):
+        texts = data.get("own_texts") or data["texts"]
         await event.answer(texts("staff-only"), show_alert=True)
     elif isinstance(event, Message):
-        await event.reply(texts("staff-only"))
+        await event.reply(data["texts"]("staff-only"))
 
 
 # ---- membership changes ---------------------------------------------------------------------

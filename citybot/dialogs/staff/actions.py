@@ -19,7 +19,7 @@ from citybot.dialogs.callbacks import StaffAction
 from citybot.dialogs.states import StaffFlow
 from citybot.i18n import Html, Texts
 from citybot.runtime import Runtime
-from citybot.services import notify, workflow
+from citybot.services import conversations, notify, workflow
 from citybot.services.workflow import Actor, Change, Refused
 from citybot.storage import audit
 from citybot.storage.models import Report, utcnow
@@ -49,17 +49,20 @@ def mention(user: User) -> Html:
 
 
 async def load(query: CallbackQuery, number: int, session: AsyncSession,
-               texts: Texts) -> Report | None:
+               own_texts: Texts) -> Report | None:
     report = await session.get(Report, number)
     if report is None:
-        await query.answer(texts("staff-unknown-report", number=str(number)), show_alert=True)
+        await query.answer(own_texts("staff-unknown-report", number=str(number)),
+                           show_alert=True)
     return report
 
 
 async def announce(session: AsyncSession, runtime: Runtime, change: Change) -> None:
-    """The card is re-drawn; the reporter and every follower hear about it."""
+    """The card is re-drawn; the reporter and every follower hear about it; a report closed
+    ends the conversations about it."""
     await notify.status_changed(session=session, runtime=runtime, change=change,
                                 ask_reporter=True)
+    await conversations.end_with_report(session=session, runtime=runtime, change=change)
 
 
 def done_text(texts: Texts, report: Report) -> str:
@@ -69,39 +72,40 @@ def done_text(texts: Texts, report: Report) -> str:
 # ---- one-tap actions ------------------------------------------------------------------------
 
 async def on_take(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                  runtime: Runtime, texts: Texts, actor: Actor) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                  runtime: Runtime, own_texts: Texts, actor: Actor) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     try:
         change = await workflow.take(session=session, report=report, actor=actor)
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     await announce(session, runtime, change)
-    await query.answer(texts("staff-taken", number=str(report.id)))
+    await query.answer(own_texts("staff-taken", number=str(report.id)))
 
 
 async def on_progress(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                      runtime: Runtime, texts: Texts, actor: Actor) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                      runtime: Runtime, own_texts: Texts, actor: Actor) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     try:
         change = await workflow.move(session=session, report=report, action="progress",
                                      actor=actor)
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     await announce(session, runtime, change)
-    await query.answer(done_text(texts, report))
+    await query.answer(done_text(own_texts, report))
 
 
 # ---- actions that need a note ---------------------------------------------------------------
 
 async def on_ask_note(query: CallbackQuery, callback_data: StaffAction, state: FSMContext,
-                      session: AsyncSession, texts: Texts, actor: Actor) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                      session: AsyncSession, texts: Texts, own_texts: Texts,
+                      actor: Actor) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     audit.record(session, official_id=actor.telegram_id, action=f"button:{callback_data.action}",
@@ -109,7 +113,7 @@ async def on_ask_note(query: CallbackQuery, callback_data: StaffAction, state: F
     try:
         workflow.check(report, callback_data.action)
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     key, number = f"staff-ask-{callback_data.action}", str(report.id)
     # saved before the bot speaks, so the prompt is known by what it says, not by its id
@@ -191,8 +195,9 @@ async def on_cancel_note(message: Message, state: FSMContext, texts: Texts) -> N
 # ---- reassign -------------------------------------------------------------------------------
 
 async def on_reassign(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                      runtime: Runtime, texts: Texts, actor: Actor) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                      runtime: Runtime, texts: Texts, own_texts: Texts,
+                      actor: Actor) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     audit.record(session, official_id=actor.telegram_id, action="button:reassign",
@@ -200,7 +205,7 @@ async def on_reassign(query: CallbackQuery, callback_data: StaffAction, session:
     try:
         workflow.check(report, "reassign")
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     builder = InlineKeyboardBuilder()
     for department in runtime.config.departments:
@@ -215,15 +220,15 @@ async def on_reassign(query: CallbackQuery, callback_data: StaffAction, session:
 
 
 async def on_move(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                  runtime: Runtime, texts: Texts, actor: Actor) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                  runtime: Runtime, texts: Texts, own_texts: Texts, actor: Actor) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     try:
         change = await workflow.reassign(session=session, report=report, actor=actor,
                                          department=callback_data.value, config=runtime.config)
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     await notify.moved(session=session, runtime=runtime, change=change)
     await announce(session, runtime, change)
@@ -233,8 +238,8 @@ async def on_move(query: CallbackQuery, callback_data: StaffAction, session: Asy
                                         department=department))
 
 
-async def on_unknown_action(query: CallbackQuery, texts: Texts) -> None:
-    await query.answer(texts("button-expired"))
+async def on_unknown_action(query: CallbackQuery, own_texts: Texts) -> None:
+    await query.answer(own_texts("button-expired"))
 
 
 def build_router() -> Router:

@@ -83,18 +83,18 @@ async def on_announce(message: Message, command: CommandObject, session: AsyncSe
 
 async def on_preview_button(query: CallbackQuery, callback_data: AnnounceAction,
                             session: AsyncSession, runtime: Runtime, texts: Texts,
-                            actor: Actor) -> None:
+                            own_texts: Texts, actor: Actor) -> None:
     broadcast = await session.get(Broadcast, callback_data.broadcast)
     if broadcast is None or broadcast.kind != "announcement":
-        await query.answer(texts("button-expired"))
+        await query.answer(own_texts("button-expired"))
         return
     if broadcast.state != BroadcastState.draft:
-        await query.answer(texts("announce-already", state=texts(
+        await query.answer(own_texts("announce-already", state=own_texts(
             f"announce-state-{broadcast.state}")), show_alert=True)
         return
     action = callback_data.action
     if action == "send":
-        await send(query, broadcast, session, runtime, texts, actor)
+        await send(query, broadcast, session, runtime, texts, own_texts, actor)
         return
     if action == "cancel":
         await broadcasts.cancel_announcement(session=session, broadcast_id=broadcast.id)
@@ -120,13 +120,13 @@ def toggle(broadcast: Broadcast, action: str, value: str, runtime: Runtime) -> N
 
 
 async def send(query: CallbackQuery, broadcast: Broadcast, session: AsyncSession,
-               runtime: Runtime, texts: Texts, actor: Actor) -> None:
+               runtime: Runtime, texts: Texts, own_texts: Texts, actor: Actor) -> None:
     count = await broadcasts.audience_size(session=session, broadcast=broadcast)
     if not count:
-        await query.answer(texts("announce-nobody"), show_alert=True)
+        await query.answer(own_texts("announce-nobody"), show_alert=True)
         return
     if not await broadcasts.start_announcement(session=session, broadcast_id=broadcast.id):
-        await query.answer(texts("button-expired"))
+        await query.answer(own_texts("button-expired"))
         return
     await session.commit()  # the update's one commit: the audience as previewed, and started
     runtime.spawn(jobs.run_announcement(runtime, broadcast.id))  # reads what was committed

@@ -85,10 +85,11 @@ async def show_tally(message: Message, number: int, session: AsyncSession,
 
 async def on_preview_button(query: CallbackQuery, callback_data: PollAction,
                             session: AsyncSession, runtime: Runtime, texts: Texts,
+                            own_texts: Texts,
                             actor: Actor) -> None:
     poll = await polls.is_draft(session=session, poll_id=callback_data.poll)
     if poll is None:
-        await query.answer(texts("poll-not-draft"), show_alert=True)
+        await query.answer(own_texts("poll-not-draft"), show_alert=True)
         return
     if callback_data.action == "cancel":
         await polls.cancel(session=session, poll_id=poll.id)
@@ -97,10 +98,10 @@ async def on_preview_button(query: CallbackQuery, callback_data: PollAction,
         return
     count = await polls.audience_size(session=session, poll=poll)
     if not count:
-        await query.answer(texts("poll-nobody"), show_alert=True)
+        await query.answer(own_texts("poll-nobody"), show_alert=True)
         return
     if await polls.start(session=session, poll_id=poll.id) is None:
-        await query.answer(texts("poll-not-draft"), show_alert=True)
+        await query.answer(own_texts("poll-not-draft"), show_alert=True)
         return
     await session.commit()  # the update's one commit: opened, its run created
     runtime.spawn(polls.send(runtime, poll.id))  # reads what was committed

@@ -63,14 +63,15 @@ def card(proposal: Proposal, texts: Texts, runtime: Runtime, stage: str,
 
 
 async def on_approve(query: CallbackQuery, callback_data: IdeaStaffAction, session: AsyncSession,
-                     runtime: Runtime, texts: Texts, actor: Actor, bot: Bot) -> None:
+                     runtime: Runtime, texts: Texts, own_texts: Texts, actor: Actor,
+                     bot: Bot) -> None:
     me = await bot.me()
     try:
         proposal = await proposals.approve(session=session, runtime=runtime,
                                            proposal_id=callback_data.proposal,
                                            bot_username=me.username)
     except Refused as refused:
-        await query.answer(texts(refused.key, **refused.args_), show_alert=True)
+        await query.answer(own_texts(refused.key, **refused.args_), show_alert=True)
         return
     await query.answer()
     text, markup = card(proposal, staff_texts(runtime), runtime, "moderation", actor.name or "—")
@@ -78,13 +79,13 @@ async def on_approve(query: CallbackQuery, callback_data: IdeaStaffAction, sessi
 
 
 async def on_ask(query: CallbackQuery, callback_data: IdeaStaffAction, state: FSMContext,
-                 session: AsyncSession, texts: Texts) -> None:
+                 session: AsyncSession, texts: Texts, own_texts: Texts) -> None:
     """Reject, or a department's answer: the official writes the note next."""
     proposal = await session.get(Proposal, callback_data.proposal)
     expected = ProposalStatus.pending if callback_data.action == "reject" \
         else ProposalStatus.threshold
     if proposal is None or proposal.status != expected:
-        await query.answer(texts("idea-already-decided"), show_alert=True)
+        await query.answer(own_texts("idea-already-decided"), show_alert=True)
         return
     await state.set_state(IdeaStaffFlow.note)
     await state.set_data({"proposal": proposal.id, "action": callback_data.action,

@@ -69,8 +69,10 @@ async def on_publish(message: Message, command: CommandObject, session: AsyncSes
 
 
 async def on_button(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                    runtime: Runtime, texts: Texts, actor: Actor) -> None:
-    """The card's Hide / Make public button; the card is drawn again with the other one."""
+                    runtime: Runtime, own_texts: Texts, actor: Actor) -> None:
+    """The card's Hide / Make public button; the card is drawn again with the other one (the
+    alerts are the official's alone: in her language)."""
+    texts = own_texts
     report = await session.get(Report, callback_data.report)
     if report is None:
         await query.answer(texts("button-expired"))

@@ -19,14 +19,15 @@ from citybot.services.workflow import Actor, Refused
 
 
 async def on_pick_category(query: CallbackQuery, callback_data: StaffAction,
-                           session: AsyncSession, runtime: Runtime, texts: Texts) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                           session: AsyncSession, runtime: Runtime, texts: Texts,
+                           own_texts: Texts) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     try:
         workflow.check(report, "recategorise")
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     builder = InlineKeyboardBuilder()
     for category in runtime.config.categories:
@@ -42,8 +43,8 @@ async def on_pick_category(query: CallbackQuery, callback_data: StaffAction,
 
 async def on_set_category(query: CallbackQuery, callback_data: StaffAction,
                           session: AsyncSession, runtime: Runtime, texts: Texts,
-                          actor: Actor) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                          own_texts: Texts, actor: Actor) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     config = runtime.config
@@ -52,7 +53,7 @@ async def on_set_category(query: CallbackQuery, callback_data: StaffAction,
                                                     category=callback_data.value, actor=actor,
                                                     config=config)
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     await notify.refresh_card(session=session, runtime=runtime, report=report)
     department = config.department_for(report.category, report.district).id
@@ -71,8 +72,8 @@ async def on_set_category(query: CallbackQuery, callback_data: StaffAction,
 
 async def on_not_a_report(query: CallbackQuery, callback_data: StaffAction,
                           session: AsyncSession, runtime: Runtime, texts: Texts,
-                          actor: Actor) -> None:
-    report = await load(query, callback_data.report, session, texts)
+                          own_texts: Texts, actor: Actor) -> None:
+    report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
     note = runtime.translator(report.language)("staff-not-a-report-note")  # the resident reads it
@@ -80,10 +81,10 @@ async def on_not_a_report(query: CallbackQuery, callback_data: StaffAction,
         change = await nlu_feedback.not_a_report(session=session, report=report, actor=actor,
                                                  note=note)
     except Refused as refusal:
-        await query.answer(refusal_text(texts, refusal), show_alert=True)
+        await query.answer(refusal_text(own_texts, refusal), show_alert=True)
         return
     await announce(session, runtime, change)
-    await query.answer(done_text(texts, report))
+    await query.answer(done_text(own_texts, report))
 
 
 def build_router() -> Router:

@@ -80,18 +80,18 @@ async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, runt
 
 
 async def on_close(query: CallbackQuery, callback_data: HelpdeskAction, session: AsyncSession,
-                   runtime: Runtime, texts: Texts, actor: Actor) -> None:
+                   runtime: Runtime, own_texts: Texts, actor: Actor) -> None:
     handoff = await session.get(Handoff, callback_data.handoff)
     if handoff is None:
-        await query.answer(texts("button-expired"))
+        await query.answer(own_texts("button-expired"))
         return
     closed = await handoffs.close(session=session, runtime=runtime, handoff=handoff, by=actor)
-    await query.answer(texts("helpdesk-closed" if closed else "helpdesk-closed-already",
+    await query.answer(own_texts("helpdesk-closed" if closed else "helpdesk-closed-already",
                              number=str(handoff.id)))
 
 
-async def on_unknown_helpdesk(query: CallbackQuery, texts: Texts) -> None:
-    await query.answer(texts("button-expired"))
+async def on_unknown_helpdesk(query: CallbackQuery, own_texts: Texts) -> None:
+    await query.answer(own_texts("button-expired"))
 
 
 def build_router() -> Router:

@@ -46,3 +46,4 @@ mydata-text-draft = Report you are writing
 
 card-resident-erased = 🕳 The resident has erased their data.
 staff-resident-erased = The resident has erased their data (#{ $number }): replies can no longer reach them.
+menu-words-privacy = privacy, my data, privacy policy

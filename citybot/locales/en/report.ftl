@@ -51,7 +51,7 @@ report-created =
 
     It goes to: { $department }{ $district ->
         [none] {""}
-       *[other] , { $district } district
+       *[other] {" "}({ $district })
     }.
     They aim to respond within { $hours } hours, by { $due }.
     I will message you here when its status changes. Your reports: /my

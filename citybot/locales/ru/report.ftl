@@ -51,7 +51,7 @@ report-created =
 
     Оно передано: { $department }{ $district ->
         [none] {""}
-       *[other] , район { $district }
+       *[other] {" "}({ $district })
     }.
     Срок ответа — { $hours } ч., до { $due }.
     Я напишу вам здесь, когда изменится его статус. Ваши обращения: /my
