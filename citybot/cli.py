@@ -116,6 +116,34 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Officials' access to reports, oldest first: one line a record, no resident data."""
+    from citybot.storage.audit import records
+    from citybot.storage.database import make_engine, make_sessionmaker, upgrade
+
+    url = load_settings().database_url
+    upgrade(url)
+
+    async def read() -> list:
+        engine = make_engine(url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                return await records(session=session, report_id=args.report,
+                                     official_id=args.official)
+        finally:
+            await engine.dispose()
+
+    found = asyncio.run(read())
+    for entry in found:
+        official = entry.official_id if entry.official_id is not None else "anonymous-admin"
+        report = f"#{entry.report_id}" if entry.report_id is not None else "-"
+        print(f"{entry.at.isoformat(timespec='seconds')} official={official} "
+              f"action={entry.action} report={report}" +
+              (f" detail={entry.detail}" if entry.detail else ""))
+    print(f"{len(found)} records", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citybot", description=__doc__)
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
@@ -146,6 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="check config.yml (CITYBOT_CONFIG)")
     config.add_argument("action", choices=["check"])
     config.set_defaults(func=cmd_config_check)
+
+    audit = sub.add_parser("audit", help="officials' access to reports: who read or changed what")
+    which = audit.add_mutually_exclusive_group(required=True)
+    which.add_argument("--report", type=int, metavar="N", help="every access to report #N")
+    which.add_argument("--official", type=int, metavar="ID",
+                       help="everything the official with this Telegram id did")
+    audit.set_defaults(func=cmd_audit)
 
     from citybot import export_cli
     from citybot.bot import broadcast_cli, poll_cli

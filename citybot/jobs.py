@@ -7,7 +7,15 @@ import logging
 from datetime import datetime, timedelta
 
 from citybot.runtime import Runtime
-from citybot.services import broadcasts, conversations, notify, polls, proposals, reports
+from citybot.services import (
+    broadcasts,
+    conversations,
+    notify,
+    polls,
+    privacy,
+    proposals,
+    reports,
+)
 from citybot.storage import outbox
 from citybot.storage.models import Resident, utcnow
 from citybot.storage.updates import forget_old_updates
@@ -52,10 +60,18 @@ async def drop_expired_drafts(runtime: Runtime) -> int:
 
 async def forget_processed_updates(runtime: Runtime) -> int:
     """Telegram re-sends an update for at most a day; older ids need not be kept."""
+    days = runtime.config.privacy.processed_updates_days
     async with runtime.sessions() as session:
-        removed = await forget_old_updates(session=session, older_than=timedelta(days=2))
+        removed = await forget_old_updates(session=session, older_than=timedelta(days=days))
         await session.commit()
     return removed
+
+
+async def apply_retention(runtime: Runtime, now: datetime | None = None) -> privacy.Retention:
+    """The retention periods of config.yml (`privacy:`): relayed messages of long-closed reports,
+    processed-update records, inactive residents (warned a month before, then erased); logs
+    what it removed. Drafts expire in drop_expired_drafts."""
+    return await privacy.enforce_retention(runtime, now=now)
 
 
 async def remind_overdue_reports(runtime: Runtime) -> int:

@@ -33,6 +33,7 @@ MAINTENANCE = {  # job function of citybot.jobs -> how often
     "close_quiet_conversations": timedelta(minutes=1),
     "close_proposals_and_polls": timedelta(minutes=1),
     "pull_open311_statuses": timedelta(minutes=5),
+    "apply_retention": timedelta(hours=6),
 }
 
 _bound: dict[str, Runtime] = {}

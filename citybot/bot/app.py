@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -33,6 +34,7 @@ from citybot.dialogs import (
     menu,
     my_reports,
     poll_answers,
+    privacy,
     proposals,
     public_link,
     questions,
@@ -92,7 +94,10 @@ def build_storage(runtime: Runtime, redis_url: str | None) -> BaseStorage:
         from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 
         key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        return AfterCommitStorage(RedisStorage.from_url(redis_url, key_builder=key_builder))
+        # a conversation left alone longer than a resident is kept goes by itself
+        kept = timedelta(days=runtime.config.privacy.inactive_resident_days)
+        return AfterCommitStorage(RedisStorage.from_url(
+            redis_url, key_builder=key_builder, state_ttl=kept, data_ttl=kept))
     from citybot.storage.fsm import SQLStorage
 
     return SQLStorage(runtime.engine, shared_session=pipeline.current_session.get)
@@ -124,9 +129,8 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
     residents.include_routers(*(dialog.build_router() for dialog in (
-        public_link, proposals, menu, settings, subscriptions, my_reports, aside, followup,
-        handoff, report,
-        questions,
+        public_link, proposals, menu, settings, privacy, subscriptions, my_reports, aside,
+        followup, handoff, report, questions,
     )))
     residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
         report, questions, my_reports, handoff, subscriptions, menu, proposals,
@@ -153,7 +157,7 @@ def settle_memory() -> None:
 
 
 RESIDENT_COMMANDS = ("start", "report", "my", "propose", "ideas", "subscribe", "settings", "human",
-                     "help")
+                     "help", "privacy", "mydata", "forget")
 STAFF_COMMANDS = ("queue", "report", "stats", "announce", "poll")
 
 

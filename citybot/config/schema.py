@@ -346,6 +346,17 @@ class Web(_Model):
 # ---------------------------------------------------------------- the whole file
 
 
+class Privacy(_Model):
+    """The privacy notice (/privacy) and how long personal data is kept (the retention job)."""
+
+    controller: LocalizedText  # who is responsible for residents' data: the city's office
+    contact: Text  # where residents write about their data (an e-mail, an address)
+    relayed_messages_days: int = Field(default=180, gt=0)  # after the report is closed
+    processed_updates_days: int = Field(default=2, gt=0)  # update ids kept against re-delivery
+    inactive_resident_days: int = Field(default=1095, gt=0)  # then the resident is erased
+    inactive_notice_days: int = Field(default=30, gt=0)  # the warning, this long before
+
+
 class CityConfig(_Model):
     city: City
     staff: Staff
@@ -359,6 +370,9 @@ class CityConfig(_Model):
     broadcast: BroadcastLimits = BroadcastLimits()
     proposals: Proposals = Proposals()
     web: Web = Web()
+    privacy: Privacy = Privacy(controller=LocalizedText(en="The city administration",
+                                                        ru="Администрация города"),
+                               contact="the city administration")
 
     _departments: dict[str, Department] = PrivateAttr(default_factory=dict)
     _categories: dict[str, Category] = PrivateAttr(default_factory=dict)

@@ -76,6 +76,12 @@ class AnnounceAction(CallbackData, prefix="an1"):
     value: str = ""
 
 
+class PrivacyAction(CallbackData, prefix="pv1"):
+    """A resident's button of /forget: erase, keep."""
+
+    action: str
+
+
 class IdeaAction(CallbackData, prefix="id1"):
     """A resident's button of the proposals: open, support, withdraw, a list (sort, district,
     page), a step of /propose (district, skip photo, send, cancel)."""

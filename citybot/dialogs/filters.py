@@ -13,7 +13,7 @@ from aiogram.types import Message
 from citybot.i18n import Translator
 from citybot.runtime import Runtime
 
-MENU_KEYS = ("menu-report", "menu-my-reports", "menu-ask", "menu-settings")
+MENU_KEYS = ("menu-report", "menu-my-reports", "menu-ask", "menu-settings", "menu-privacy")
 
 
 def plain(text: str) -> str:

@@ -25,6 +25,7 @@ def main_menu(texts: Texts) -> ReplyKeyboardMarkup:
     builder.button(text=texts("menu-ask"))
     builder.button(text=texts("menu-ideas"))
     builder.button(text=texts("menu-settings"))
+    builder.button(text=texts("menu-privacy"))
     builder.adjust(1, 2, 2)
     return builder.as_markup(
         resize_keyboard=True, input_field_placeholder=texts("menu-placeholder")

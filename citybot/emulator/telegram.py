@@ -114,6 +114,8 @@ class Chat:
     user: User | None = None  # the other person of a private chat
     members: dict[int, str] = field(default_factory=dict)  # user id -> status
     restricted_members: dict[int, bool] = field(default_factory=dict)  # user id -> is_member
+    # user id -> the rights a restricted member keeps (e.g. can_send_messages: True)
+    restricted_rights: dict[int, dict[str, bool]] = field(default_factory=dict)
     topics: dict[int, dict] = field(default_factory=dict)  # thread id -> ForumTopic (+ is_closed)
     messages: dict[int, dict] = field(default_factory=dict)  # live messages, edits applied
     deleted: dict[int, dict] = field(default_factory=dict)
@@ -252,14 +254,16 @@ class Telegram:
         return chat
 
     def add_member(self, group: Chat, user: User, status: str = "member", *,
-                   is_member: bool = True) -> None:
+                   is_member: bool = True, keeps: dict[str, bool] | None = None) -> None:
         """Set the person's status in the group ("member", "administrator", "creator",
-        "restricted" — still in the group unless is_member=False —, "left", "kicked"); the bot
-        gets a chat_member update, as an administrator of the group does."""
+        "restricted" — still in the group unless is_member=False, muted: every can_send_* false
+        except the rights it `keeps`, e.g. {"can_send_messages": True} —, "left", "kicked");
+        the bot gets a chat_member update, as an administrator of the group does."""
         old = self.member_view(group, user)
         group.members[user.id] = status
         if status == "restricted":
             group.restricted_members[user.id] = is_member
+            group.restricted_rights[user.id] = dict(keeps or {})
         self._chat_member_update(group, user, old)
 
     def remove_member(self, group: Chat, user: User) -> None:
@@ -316,6 +320,7 @@ class Telegram:
         elif status == "restricted":
             member.update(RESTRICTED_RIGHTS, until_date=0,
                           is_member=group.restricted_members.get(user.id, True))
+            member.update(group.restricted_rights.get(user.id, {}))
         return member
 
     def _member_update(self, user: User, old: str, new: str) -> None:

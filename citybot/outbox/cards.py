@@ -36,6 +36,7 @@ from citybot.storage.models import (
     ReportStatus,
     utcnow,
 )
+from citybot.storage.privacy import reporter_erased
 from citybot.storage.reports import last_event, photo_count
 
 
@@ -74,6 +75,8 @@ def card_text(report: Report, photos: int, texts: Texts, runtime: Runtime,
         *origin_lines(report, texts, runtime),
         status,
     ]
+    if reporter_erased(report):
+        lines.append(texts("card-resident-erased"))
     if last_event is not None and last_event.kind != EventKind.created:
         lines.append(texts("card-last", what=Html(last_action(last_event, texts, runtime)),
                            when=local_time(last_event.created_at, timezone, texts.lang)))

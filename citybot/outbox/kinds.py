@@ -19,7 +19,11 @@ from citybot.outbox.courier import Delivery, as_queued
 from citybot.outbox.forwarding import deliver_forward
 from citybot.outbox.ideas import deliver_poll_chart, deliver_proposal_card
 from citybot.outbox.photos import deliver_photos
-from citybot.outbox.residents import deliver_draft_reminder, deliver_reporter_question
+from citybot.outbox.residents import (
+    deliver_data_copy,
+    deliver_draft_reminder,
+    deliver_reporter_question,
+)
 from citybot.outbox.staff import deliver_to_helpdesk, deliver_to_thread
 
 KINDS: dict[str, Delivery] = {
@@ -31,6 +35,8 @@ KINDS: dict[str, Delivery] = {
     "digest": as_queued,  # a resident's digest (one row per message of a long digest)
     "announcement": as_queued,  # /announce or `citybot broadcast`
     "draft_reminder": deliver_draft_reminder,  # citybot.jobs
+    "data_copy": deliver_data_copy,  # /mydata: everything held about the resident
+    "retention_notice": as_queued,  # inactive: erased in a month (citybot.services.privacy)
     "proposal_news": as_queued,  # a proposal's news to its author or supporters
     "poll": as_queued,  # a city poll (sendPoll), a broadcast delivery (services.polls)
     "poll_stop": as_queued,  # stopPoll of a closed poll's message

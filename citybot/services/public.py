@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig
 from citybot.services.workflow import Actor, Refused
+from citybot.storage import audit
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
@@ -243,6 +244,8 @@ async def _record(session: AsyncSession, report: Report, kind: str, actor: Actor
     report.updated_at = event.created_at
     session.add(report)
     session.add(event)
+    if actor.kind == "staff":  # the audit trail of officials' access (citybot audit)
+        audit.record(session, official_id=actor.telegram_id, action=kind, report_id=report.id)
     await session.flush()
     return event
 

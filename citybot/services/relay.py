@@ -28,6 +28,7 @@ from citybot.storage.models import (
     Resident,
     utcnow,
 )
+from citybot.storage.privacy import reporter_erased
 from citybot.storage.reports import outbox_row_of_message, report_of_message
 
 HANDOFF_CONVERSATION = timedelta(days=1)
@@ -75,13 +76,16 @@ class StaffThread:
     report: Report | None = None
     handoff: Handoff | None = None
     resident_id: int | None = None  # set when it replies to a relayed message of a resident
+    erased: bool = False  # it replies to what a resident who erased their data sent
 
 
 async def staff_thread_of(*, session: AsyncSession, chat_id: int,
                           message_id: int) -> StaffThread | None:
     row = await outbox_row_of_message(session=session, chat_id=chat_id, message_id=message_id)
     if row is not None and row.kind == "helpdesk":
-        return StaffThread(handoff=await session.get(Handoff, row.payload["handoff_id"]))
+        # locked: an erasure at the same moment waits for the reply, or has removed it
+        handoff = await session.get(Handoff, row.payload["handoff_id"], with_for_update=True)
+        return StaffThread(handoff=handoff, erased=handoff is None)
     header = select(Handoff).where(Handoff.chat_id == chat_id,
                                    Handoff.card_message_id == message_id)
     if (handoff := (await session.exec(header)).first()) is not None:
@@ -91,7 +95,18 @@ async def staff_thread_of(*, session: AsyncSession, chat_id: int,
         return None
     resident_id = row.payload.get("resident_id") if row is not None and row.kind == "thread" \
         else None
-    return StaffThread(report=report, resident_id=resident_id)
+    erased = row is not None and row.kind == "thread" and bool(row.payload.get("erased"))
+    return StaffThread(report=report, resident_id=resident_id,
+                       erased=erased or (resident_id is None and reporter_erased(report)))
+
+
+async def resident_to_reach(*, session: AsyncSession, resident_id: int | None) -> Resident | None:
+    """The resident a staff reply goes to, locked until the reply is saved (PostgreSQL): an
+    erasure at the same moment either waits for the reply (and erases it too) or comes first
+    (and the reply is refused). None when they erased their data."""
+    if resident_id is None:
+        return None
+    return await session.get(Resident, resident_id, with_for_update=True)
 
 
 # ---- who saw what ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig
+from citybot.storage import audit
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
@@ -86,6 +87,9 @@ def _record(session: AsyncSession, report: Report, *, kind: str, actor: Actor, b
     report.updated_at = event.created_at
     session.add(report)
     session.add(event)
+    if actor.kind == "staff":
+        audit.record(session, official_id=actor.telegram_id, action=kind, report_id=report.id,
+                     detail=f"{before}→{report.status}")
     return event
 
 

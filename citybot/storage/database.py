@@ -48,6 +48,8 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 
 
 def make_engine(database_url: str) -> AsyncEngine:
+    """hide_parameters: a database error, when logged, shows its SQL without the values (what
+    residents wrote, their names)."""
     url = async_url(database_url)
     if url.startswith("sqlite"):
         # SQLite has one writer: one shared connection per process queues the transactions in
@@ -55,16 +57,18 @@ def make_engine(database_url: str) -> AsyncEngine:
         # such as a `citybot` command run beside the bot).
         path = make_url(url).database or ":memory:"
         engine = create_async_engine(url, async_creator=sqlite_inline.connector(path, 2.0),
-                                     pool_size=1, max_overflow=0, pool_timeout=60)
+                                     pool_size=1, max_overflow=0, pool_timeout=60,
+                                     hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
     else:
-        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                                     hide_parameters=True)
     return engine
 
 
 def make_sync_engine(database_url: str) -> Engine:
     url = sync_url(database_url)
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _tune_sqlite)
     return engine

@@ -119,5 +119,12 @@ class SQLStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return dict((await self._read(key))[1])
 
+    async def forget_user(self, user_id: int) -> None:
+        """The person erased their data: their rows went with it (citybot.storage.privacy);
+        the copy in memory goes too (read again from the table if asked)."""
+        mark = f":{user_id}:"
+        for row_key in [k for k in self._known if mark in k]:
+            self._known.pop(row_key, None)
+
     async def close(self) -> None:
         """The engine belongs to the application, which disposes of it."""

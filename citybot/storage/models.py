@@ -97,6 +97,8 @@ class Resident(SQLModel, table=True):
     conversation_until: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     last_seen_at: datetime = _when()
+    # the retention notice ("inactive: your data goes in a month") was queued then
+    retention_notice_at: datetime | None = _when(nullable=True)
 
 
 class Report(SQLModel, table=True):
@@ -113,7 +115,8 @@ class Report(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    # None: filed by a system, not a resident (an Open311 client)
+    # None: filed by a system, not a resident (an Open311 client), or its reporter erased their
+    # data (/forget: the report stays, unlinked; `source` tells the two apart)
     reporter_id: int | None = Field(default=None, foreign_key="residents.id", index=True)
     category: str = Field(max_length=32)
     department: str = Field(max_length=64, index=True)
@@ -443,6 +446,21 @@ class Lease(SQLModel, table=True):
     acquired_at: datetime = _when()
 
 
+class AuditRecord(SQLModel, table=True):
+    """An official's action that read or changed a report (citybot audit): who, what, when.
+    It holds no resident data: the official's Telegram id, the report's number, an action."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_official", "official_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when()
+    official_id: int | None = _telegram_id(nullable=True)  # None: an anonymous administrator
+    action: str = Field(max_length=32)  # report_viewed, take, resolve, reply, export, ...
+    report_id: int | None = Field(default=None, index=True)  # None: many reports (an export)
+    detail: str | None = Field(default=None, max_length=128)  # e.g. "new→acknowledged"
+
+
 # ---- residents' proposals and city polls (issue #16) ----------------------------------------
 
 class ProposalStatus(StrEnum):
@@ -569,4 +587,3 @@ class NluExample(SQLModel, table=True):
     status: str = Field(default=NluExampleStatus.new, max_length=16, index=True)
     created_at: datetime = _when()
     reviewed_at: datetime | None = _when(nullable=True)
-

@@ -13,6 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.storage.models import ReportDraft, Resident, utcnow
 
 SEEN_RESOLUTION = timedelta(minutes=10)
+NEW_RESIDENTS = "new_residents"  # Session.info: Telegram ids first seen in this transaction
+
+
+def is_new_resident(session: AsyncSession, telegram_id: int) -> bool:
+    """Whether this update is the person's first (or first since they erased their data)."""
+    return telegram_id in session.info.get(NEW_RESIDENTS, ())
 
 
 @cache
@@ -61,6 +67,7 @@ async def _create(session: AsyncSession, telegram_id: int, first_name: str,
     resident = Resident(telegram_id=telegram_id, first_name=first_name[:128], language=language)
     session.add(resident)
     await session.flush()
+    session.info.setdefault(NEW_RESIDENTS, set()).add(telegram_id)
     return resident
 
 

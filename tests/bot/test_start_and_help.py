@@ -9,12 +9,14 @@ from citybot.testing import button_texts
     ("language_code", "greeting", "menu"),
     [
         ("en", "Hello, Anna!", ["📝 Report a problem", "📋 My reports", "❓ Ask a question",
-                               "💡 Ideas for the city", "⚙️ Settings"]),
+                               "💡 Ideas for the city", "⚙️ Settings", "🔒 Privacy"]),
         ("ru", "Здравствуйте, Anna!", ["📝 Сообщить о проблеме", "📋 Мои обращения",
-                                      "❓ Задать вопрос", "💡 Идеи для города", "⚙️ Настройки"]),
+                                      "❓ Задать вопрос", "💡 Идеи для города", "⚙️ Настройки",
+                                      "🔒 Приватность"]),
         # neither language: the city's default_language (ru in the demo city)
         ("de", "Здравствуйте, Anna!", ["📝 Сообщить о проблеме", "📋 Мои обращения",
-                                      "❓ Задать вопрос", "💡 Идеи для города", "⚙️ Настройки"]),
+                                      "❓ Задать вопрос", "💡 Идеи для города", "⚙️ Настройки",
+                                      "🔒 Приватность"]),
     ],
 )
 async def test_start_greets_in_the_residents_language(
@@ -25,6 +27,10 @@ async def test_start_greets_in_the_residents_language(
     reply = await emulator.wait_for_message(anna)
     assert greeting in reply["text"]
     assert button_texts(reply) == menu
+    assert "/privacy" in reply["text"]  # the first /start says what is kept, and why
+    emulator.send_text(anna, "/start")
+    again = await emulator.wait_for_message(anna)
+    assert greeting in again["text"] and "/privacy" not in again["text"]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +115,8 @@ async def test_command_menus_for_residents_and_staff(emulator, citybot) -> None:
     residents = await citybot.bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(),
                                                   language_code="ru")
     assert [c.command for c in residents] == ["start", "report", "my", "propose", "ideas",
-                                              "subscribe", "settings", "human", "help"]
+                                              "subscribe", "settings", "human", "help",
+                                              "privacy", "mydata", "forget"]
     assert residents[0].description == "Главное меню"
     staff = await citybot.bot.get_my_commands(
         scope=BotCommandScopeChat(chat_id=citybot.runtime.staff_chat_id), language_code="en")

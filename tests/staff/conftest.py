@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from citybot.services.pacing import Pacer
+from citybot.storage.models import Report
 from citybot.testing import (  # noqa: F401 (CATEGORY_INDEX, SADOVAYA_12, file_report: tests')
     CATEGORY_INDEX,
     SADOVAYA_12,
+    button_texts,
+    count_rows,
     file_report,
     is_card,
 )
@@ -15,6 +20,17 @@ from citybot.testing import (  # noqa: F401 (CATEGORY_INDEX, SADOVAYA_12, file_r
 
 async def card_of(emulator, group, number: int) -> dict:
     return await emulator.wait_for_message(group, predicate=is_card(number))
+
+
+async def card_recorded(runtime, number: int) -> None:
+    """The courier recorded where the card stands (it commits just after Telegram answers): a
+    reply to the card is recognised from then on."""
+    for _ in range(400):
+        if await count_rows(runtime, Report, Report.id == number,
+                            Report.card_message_id.is_not(None)):
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"card of #{number} not recorded")
 
 
 def current(emulator, message: dict) -> dict:

@@ -1,5 +1,6 @@
 """Every way of acting as staff, tried by someone who is not staff — someone who left or was
-removed, someone banned, someone restricted and gone — in English and in Russian. Each path is
+removed, someone banned, someone restricted and gone, someone still in the group whom the admins
+restricted from sending messages — in English and in Russian. Each path is
 refused politely in the person's language and changes nothing: reports, their events, the
 outbox, followers, announcements, helpdesk conversations, messages to residents.
 
@@ -152,13 +153,15 @@ class Attempt:
     person: Any
     refusal: str  # "This action is for city staff only." in the person's language
     expired: str  # "This button is no longer active." in the person's language
-    status: str  # what getChatMember says of them: left, kicked, restricted (and gone)
+    status: str  # getChatMember: left, kicked, restricted (and gone), muted (restricted, in)
     in_group: str = ""  # the refusal posted in the staff group: in the group's language
 
     def leave(self) -> None:
-        """Not a member (any more)."""
+        """Not a member (any more), or a muted one."""
         group, emulator = self.desk.group, self.desk.emulator
-        if self.status == "restricted":
+        if self.status == "muted":
+            emulator.add_member(group, self.person, "restricted")  # in, may not send messages
+        elif self.status == "restricted":
             emulator.add_member(group, self.person, "restricted", is_member=False)
         else:
             emulator.add_member(group, self.person, self.status)
@@ -426,7 +429,7 @@ PATHS = [
 
 
 @pytest.mark.parametrize(("language", "status"), [
-    ("en", "left"), ("ru", "kicked"), ("en", "restricted"),
+    ("en", "left"), ("ru", "kicked"), ("en", "restricted"), ("en", "muted"), ("ru", "muted"),
 ])
 async def test_non_members_are_refused_on_every_staff_path(desk, language, status) -> None:
     emulator, translate = desk.emulator, desk.citybot.runtime.translator(language)
@@ -552,13 +555,22 @@ def test_every_staff_handler_has_a_row(city_config) -> None:
     assert tried - registered == set(), "these rows name handlers that no longer exist"
 
 
-async def test_a_restricted_official_still_in_the_group_is_staff(desk) -> None:
-    """Restricted (muted) but still a member (`is_member`): staff, as every member is."""
+async def test_a_restricted_official_is_staff_only_while_allowed_to_send_messages(desk) -> None:
+    """Restricted but still a member (`is_member`): staff while the admins let them send
+    messages (only their media restricted, say); muted, they are not — and they are again
+    once the admins lift it (Telegram tells the bot, the cached answer goes)."""
     emulator, group, official = desk.emulator, desk.group, desk.official
-    emulator.add_member(group, official, "restricted")  # is_member: True
+    take = StaffAction(action="take", report=desk.number).pack()
+    emulator.add_member(group, official, "restricted")  # is_member: True, can_send_messages: no
     desk.citybot.runtime.staff_members.clear()
+    before = await snapshot(desk)
+    answer = await emulator.wait_for_callback_answer(emulator.click(official, desk.card, take))
+    assert answer["text"] == "This action is for city staff only.", answer
+    assert await snapshot(desk) == before
+
     drain(emulator, desk.anna)
-    answer = await emulator.wait_for_callback_answer(emulator.click(
-        official, desk.card, StaffAction(action="take", report=desk.number).pack()))
+    emulator.add_member(group, official, "restricted", keeps={"can_send_messages": True})
+    await noticed(desk.citybot.runtime, official)
+    answer = await emulator.wait_for_callback_answer(emulator.click(official, desk.card, take))
     assert f"#{desk.number}" in answer["text"]
     await emulator.wait_for_message(desk.anna)  # told it was taken

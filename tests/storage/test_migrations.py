@@ -59,11 +59,22 @@ def test_an_older_database_is_brought_up_to_date(any_database_url: str) -> None:
                 "INSERT INTO residents (telegram_id, first_name, language, language_chosen,"
                 " blocked_bot, created_at, last_seen_at)"
                 " VALUES (42, 'Anna', 'ru', true, false, '2026-01-01', '2026-01-01')"))
+            # a report, with rows that refer to it: SQLite rebuilds `reports` in 0007
+            connection.execute(text(
+                "INSERT INTO reports (reporter_id, category, department, status, description,"
+                " language, created_at, updated_at) SELECT id, 'roads', 'roads', 'new', 'hole',"
+                " 'ru', '2026-01-01', '2026-01-01' FROM residents"))
+            connection.execute(text(
+                "INSERT INTO followers (report_id, resident_id, created_at)"
+                " SELECT reports.id, reporter_id, '2026-01-01' FROM reports"))
         upgrade(any_database_url)
         assert tables(any_database_url) == set(SQLModel.metadata.tables)
         with engine.connect() as connection:
             row = connection.execute(text(
                 "SELECT first_name, language FROM residents WHERE telegram_id = 42")).one()
         assert tuple(row) == ("Anna", "ru")
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT count(*) FROM followers")).scalar() == 1
+            connection.execute(text("UPDATE reports SET reporter_id = NULL"))  # erased: allowed
     finally:
         engine.dispose()

@@ -83,6 +83,22 @@ class AfterCommitStorage(BaseStorage):
     async def close(self) -> None:
         await self.inner.close()
 
+    async def forget_user(self, user_id: int, flood_prefix: str = "citybot:flood") -> None:
+        """The person erased their data: once that is committed, every key of theirs goes —
+        conversation state and data, the flood counter (not the lock held for this update,
+        which goes when it is released)."""
+        async def forget() -> None:
+            keys = [key async for key in self.redis.scan_iter(match=f"*:{user_id}:*", count=500)
+                    if not _as_text(key).endswith(":lock")]
+            keys += [f"{flood_prefix}:{user_id}", f"{flood_prefix}:{user_id}:told"]
+            await self.redis.delete(*keys)
+
+        scope = current_update.get()
+        if scope is None or scope.closed:
+            await forget()
+        else:
+            scope.state_writes.append(forget)
+
     async def remembers_since(self) -> float:
         """When Redis's memory began (epoch seconds): the first time anyone asked after it was
         started empty. Survives a restart with persistence; not one without."""
@@ -91,6 +107,10 @@ class AfterCommitStorage(BaseStorage):
             pipe.get(SINCE_KEY)
             _, value = await pipe.execute()
         return float(value)
+
+
+def _as_text(key: bytes | str) -> str:
+    return key.decode() if isinstance(key, bytes) else key
 
 
 def _aware(moment: datetime) -> datetime:

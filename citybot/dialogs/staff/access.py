@@ -1,8 +1,8 @@
-"""Who is staff: a member of the staff supergroup (getChatMember, cached for a minute, and
-forgotten as soon as Telegram says the person's membership changed). Staff buttons and commands
-check it wherever they arrive, private chats included. The update pipeline asks `is_staff`
-before an update's transaction opens (citybot.bot.pipeline.update.AskBeforeSaving), so that
-StaffOnly finds the answer cached."""
+"""Who is staff: a member of the staff supergroup, except one whom the group's admins restricted
+from sending messages (getChatMember, cached for a minute, and forgotten as soon as Telegram says
+the person's membership changed). Staff buttons and commands check it wherever they arrive,
+private chats included. The update pipeline asks `is_staff` before an update's transaction
+opens (citybot.bot.pipeline.update.AskBeforeSaving), so that StaffOnly finds the answer cached."""
 
 from __future__ import annotations
 
@@ -36,10 +36,18 @@ async def is_staff(bot: Bot, runtime: Runtime, user_id: int) -> bool:
     except (TelegramAPIError, ClientDecodeError) as error:
         log.warning("membership check failed user_id=%s error=%s", user_id, error)
         return False
-    staff = member.status in MEMBER or (member.status == "restricted"
-                                        and bool(getattr(member, "is_member", False)))
+    staff = counts_as_staff(member)
     runtime.staff_members[user_id] = (staff, now)
     return staff
+
+
+def counts_as_staff(member: Any) -> bool:
+    """A member, an administrator or the creator; a restricted one only while still in the
+    group and allowed to send messages (muted officials are not staff: the contract)."""
+    if member.status in MEMBER:
+        return True
+    return member.status == "restricted" and bool(getattr(member, "is_member", False)) \
+        and bool(getattr(member, "can_send_messages", False))
 
 
 def forget(runtime: Runtime, user_id: int) -> None:

@@ -21,6 +21,7 @@ from citybot.i18n import Html, Texts
 from citybot.runtime import Runtime
 from citybot.services import conversations, notify, workflow
 from citybot.services.workflow import Actor, Change, Refused
+from citybot.storage import audit
 from citybot.storage.models import Report, utcnow
 
 NOTE_TTL = timedelta(minutes=15)
@@ -102,10 +103,13 @@ async def on_progress(query: CallbackQuery, callback_data: StaffAction, session:
 # ---- actions that need a note ---------------------------------------------------------------
 
 async def on_ask_note(query: CallbackQuery, callback_data: StaffAction, state: FSMContext,
-                      session: AsyncSession, texts: Texts, own_texts: Texts) -> None:
+                      session: AsyncSession, texts: Texts, own_texts: Texts,
+                      actor: Actor) -> None:
     report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
+    audit.record(session, official_id=actor.telegram_id, action=f"button:{callback_data.action}",
+                 report_id=report.id)
     try:
         workflow.check(report, callback_data.action)
     except Refused as refusal:
@@ -191,10 +195,13 @@ async def on_cancel_note(message: Message, state: FSMContext, texts: Texts) -> N
 # ---- reassign -------------------------------------------------------------------------------
 
 async def on_reassign(query: CallbackQuery, callback_data: StaffAction, session: AsyncSession,
-                      runtime: Runtime, texts: Texts, own_texts: Texts) -> None:
+                      runtime: Runtime, texts: Texts, own_texts: Texts,
+                      actor: Actor) -> None:
     report = await load(query, callback_data.report, session, own_texts)
     if report is None:
         return
+    audit.record(session, official_id=actor.telegram_id, action="button:reassign",
+                 report_id=report.id)
     try:
         workflow.check(report, "reassign")
     except Refused as refusal:

@@ -15,7 +15,10 @@ from citybot.dialogs.wording import STATUS_ICONS, local_time
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import desk
+from citybot.services.workflow import Actor
+from citybot.storage import audit
 from citybot.storage.models import EventKind, Report, ReportEvent, ReportStatus, Resident, utcnow
+from citybot.storage.privacy import reporter_erased
 from citybot.storage.reports import (
     count_open,
     count_overdue,
@@ -75,8 +78,10 @@ def queue_line(report: Report, texts: Texts, runtime: Runtime, now: datetime,
 
 
 async def on_queue(message: Message, session: AsyncSession, runtime: Runtime,
-                   texts: Texts) -> None:
+                   texts: Texts, actor: Actor) -> None:
     department, name = await where(message, session, runtime, texts)
+    audit.record(session, official_id=actor.telegram_id, action="queue_viewed",
+                 detail=department or "all")
     reports = await open_reports(session=session, department=department, limit=QUEUE_LIMIT)
     if not reports:
         await message.answer(texts("queue-empty", department=name))
@@ -136,10 +141,11 @@ def staff_history(report: Report, events: list[ReportEvent], reporter: Resident 
     status = f"{STATUS_ICONS.get(report.status, '•')} {texts(f'status-{report.status}')}"
     if report.assignee_name:
         status += f" · 👤 {escape(report.assignee_name, quote=False)}"
+    erased = [texts("card-resident-erased")] if reporter_erased(report) else []
     head = [f"<b>#{report.id}</b> · {category.emoji} {escape(category.name.get(texts.lang))}",
             f"<i>{escape(report.description, quote=False)}</i>",
             f"📍 {escape(report.address or texts('card-no-address'), quote=False)}",
-            f"🏢 {escape(department, quote=False)} · {status}", "",
+            f"🏢 {escape(department, quote=False)} · {status}", *erased, "",
             f"<b>{texts('history-title')}</b>"]
     lines = [event_line(e, report, reporter, texts, runtime) for e in events]
     while lines and len("\n".join(head + lines)) > TEXT_LIMIT:  # the latest matter most
@@ -150,7 +156,7 @@ def staff_history(report: Report, events: list[ReportEvent], reporter: Resident 
 
 
 async def on_report(message: Message, command: CommandObject, session: AsyncSession,
-                    runtime: Runtime, texts: Texts) -> None:
+                    runtime: Runtime, texts: Texts, actor: Actor) -> None:
     number = (command.args or "").strip().lstrip("#")
     if not number.isdigit():
         await message.answer(texts("staff-report-usage"))
@@ -162,6 +168,8 @@ async def on_report(message: Message, command: CommandObject, session: AsyncSess
     events = await history(session=session, report_id=report.id)
     reporter = await session.get(Resident, report.reporter_id) \
         if report.reporter_id is not None else None  # an Open311 client's report has none
+    audit.record(session, official_id=actor.telegram_id, action="report_viewed",
+                 report_id=report.id)
     await message.answer(staff_history(report, events, reporter, texts, runtime))
 
 

@@ -16,7 +16,8 @@ from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import handoffs, relay
 from citybot.services.workflow import Actor
-from citybot.storage.models import Handoff, HandoffStatus, Resident
+from citybot.storage import audit
+from citybot.storage.models import Handoff, HandoffStatus
 
 
 def answers_something(message: Message) -> bool:
@@ -48,6 +49,21 @@ async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, runt
         await message.reply(texts("staff-relay-text-photo-only"))
         return
     where = {"chat_id": message.chat.id, "message_id": message.message_id}
+    report = thread.report
+    if thread.handoff is None and not thread.erased and report.source \
+            and (thread.resident_id or report.reporter_id) is None:
+        # filed by a city system over Open311: no one to write to
+        await message.reply(texts("open311-staff-no-resident", number=str(report.id),
+                                  source=report.source or "open311"))
+        return
+    resident = None
+    if not thread.erased and thread.handoff is None:
+        resident = await relay.resident_to_reach(
+            session=session, resident_id=thread.resident_id or report.reporter_id)
+    if thread.erased or (thread.handoff is None and resident is None):
+        await message.reply(texts("staff-resident-erased",
+                                  number=str(report.id) if report else "—"))
+        return
     if thread.handoff is not None:
         if thread.handoff.status == HandoffStatus.closed:
             await message.reply(texts("helpdesk-closed-already", number=str(thread.handoff.id)))
@@ -55,13 +71,7 @@ async def on_staff_reply(message: Message, bot: Bot, session: AsyncSession, runt
         await handoffs.from_staff(session=session, runtime=runtime, handoff=thread.handoff,
                                   text=text, photo=photo, actor=actor, **where)
     else:
-        report = thread.report
-        resident_id = thread.resident_id or report.reporter_id
-        if resident_id is None:  # filed by a city system over Open311: no one to write to
-            await message.reply(texts("open311-staff-no-resident", number=str(report.id),
-                                      source=report.source or "open311"))
-            return
-        resident = await session.get(Resident, resident_id)
+        audit.record(session, official_id=actor.telegram_id, action="reply", report_id=report.id)
         if resident.blocked_bot:
             await message.reply(texts("staff-resident-blocked", number=str(report.id)))
         await relay.to_resident(session=session, runtime=runtime, report=report,

@@ -27,6 +27,7 @@ help-text =
     /my — my reports
     /subscribe — digests and city announcements
     /settings — settings
+    /privacy — what I keep about you; /mydata — a copy; /forget — erase it
     /help — this help
 
     You can also just write what happened, in your own words.

@@ -20,15 +20,23 @@ def run_migrations() -> None:
     engine = make_sync_engine(url)
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # a batch migration rebuilds a table others refer to: checked after
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()  # the migrations' transaction begins afresh
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
-                render_as_batch=connection.dialect.name == "sqlite",
+                render_as_batch=sqlite,
                 compare_type=True,
                 include_object=include_object,
             )
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
     finally:
         engine.dispose()
 
