@@ -82,8 +82,10 @@ async def test_a_poll_from_preview_to_results(emulator, citybot, staff_group, of
     assert await count_rows(runtime, Poll) == 0
 
     emulator.send_text(official, "/poll\n" + POLL % ("everyone", closes), chat=staff_group)
-    preview = await emulator.wait_for_message(staff_group, contains="Preview")
-    assert "Парки" in preview["text"] and "2 residents" in preview["text"]
+    # everything posted in the staff group is in staff.language (the city's: Russian)
+    preview = await emulator.wait_for_message(staff_group, contains="Предпросмотр")
+    assert "Parks" in preview["text"] and "Парки" in preview["text"]
+    assert "2 жителей" in preview["text"]
     number = await count_rows(runtime, Poll)
     send = PollAction(action="send", poll=number).pack()
     first, second = emulator.click(official, preview, send), emulator.click(official, preview,
@@ -107,8 +109,8 @@ async def test_a_poll_from_preview_to_results(emulator, citybot, staff_group, of
     emulator.answer_poll(boris, his, [1])
     await until(lambda: _equal(answers_of(runtime, number), {anna.id: [0], boris.id: [1]}))
     emulator.send_text(official, f"/poll {number}", chat=staff_group)
-    tally = (await emulator.wait_for_message(staff_group, contains="so far"))["text"]
-    assert "1. Parks — 1 (50%)" in tally and "2. Roads — 1 (50%)" in tally
+    tally = (await emulator.wait_for_message(staff_group, contains="пока"))["text"]
+    assert "1. Парки — 1 (50%)" in tally and "2. Дороги — 1 (50%)" in tally
 
     # closing: every poll stopped, results to those who answered and to the staff topic
     assert await polls.close_due(runtime, now=utcnow() + timedelta(hours=3)) == 1

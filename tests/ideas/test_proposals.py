@@ -119,10 +119,10 @@ async def test_a_proposal_from_idea_to_the_citys_answer(emulator, citybot, staff
     prompt = await emulator.wait_for_message(staff_group, contains="2027-05-01")
     emulator.send_text(official, "In the spring", chat=staff_group, reply_to=prompt)
     assert (await emulator.wait_for_message(staff_group))["text"] == \
-        en("idea-answer-needs-date")  # the official's language
+        ru("idea-answer-needs-date")  # posted in the group: the group's language
     emulator.send_text(official, "2027-05-01 Benches go in with the spring works",
                        chat=staff_group, reply_to=prompt)
-    await emulator.wait_for_message(staff_group, contains="Done")
+    await emulator.wait_for_message(staff_group, contains="Готово")
     for person, lang in ((anna, "en"), (boris, "ru"), (vera, "en")):
         told = await emulator.wait_for_message(person, contains="spring works")
         assert texts_of(citybot, lang)("idea-decision-planned") in told["text"]
@@ -138,7 +138,7 @@ async def test_a_rejected_proposal_and_one_that_expires(emulator, citybot, staff
     card = await emulator.wait_for_message(staff_group, predicate=is_idea_card(rejected))
     await press(emulator, official, card, IdeaStaffAction(action="reject",
                                                           proposal=rejected).pack())
-    prompt = await emulator.wait_for_message(staff_group, contains="reason")
+    prompt = await emulator.wait_for_message(staff_group, contains="причиной")
     emulator.send_text(official, "There is one already on Lenina square", chat=staff_group,
                        reply_to=prompt)
     told = await emulator.wait_for_message(boris, contains="Lenina")
