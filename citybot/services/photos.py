@@ -5,6 +5,7 @@ kept in `web.photos_dir` as <report>/<position>.jpg and <position>-thumb.jpg."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -53,3 +54,15 @@ def save(folder: Path, report_id: int, position: int, data: bytes) -> None:
         partial = path.with_suffix(".part")
         partial.write_bytes(content)
         partial.replace(path)
+
+
+def stored_reports(folder: Path) -> list[int]:
+    """The reports that have photo files in `folder`."""
+    if not folder.is_dir():
+        return []
+    return [int(entry.name) for entry in folder.iterdir() if entry.name.isdigit()]
+
+
+def remove(folder: Path, report_id: int) -> None:
+    """A report's photo files, gone from the disk."""
+    shutil.rmtree(folder / str(report_id), ignore_errors=True)

@@ -3,6 +3,7 @@ retention periods of config.yml (`privacy:`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
-from citybot.services import notify, relay
+from citybot.services import notify, photos, relay
 from citybot.storage import privacy as held
 from citybot.storage.models import (
     OPEN_STATUSES,
@@ -32,6 +33,8 @@ from citybot.storage.reports import history
 from citybot.storage.updates import forget_old_updates
 
 log = logging.getLogger("citybot.privacy")
+
+SWEEP_AFTER = 2.0  # seconds after an erasure: its transaction has committed by then
 
 
 def is_public(report: Report) -> bool:
@@ -66,6 +69,9 @@ async def erase(*, session: AsyncSession, runtime: Runtime,
     for report in filed:
         if report.card_message_id is not None:
             await notify.refresh_card(session=session, runtime=runtime, report=report)
+    unpublished = [report.id for report in filed if not is_public(report)]
+    if unpublished:  # their files leave the disk once the erasure is committed
+        runtime.spawn(_sweep_later(runtime, unpublished))
     log.info("resident erased resident_id=%s reports_unlinked=%s removed=%s", resident.id,
              len(filed), {k: v for k, v in removed.items() if v})
     return removed
@@ -192,6 +198,7 @@ class Retention:
     processed_updates: int = 0
     residents_warned: int = 0
     residents_erased: int = 0
+    photo_folders: int = 0  # photo files of reports whose photos an erasure removed
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -225,6 +232,30 @@ async def inactive_residents(*, session: AsyncSession, seen_before: datetime,
     return list((await session.exec(query)).all())
 
 
+async def sweep_photos(runtime: Runtime, report_ids: list[int] | None = None) -> int:
+    """Photo files on disk whose rows are gone (an erasure removed them: the report was not
+    public) are deleted; `report_ids` None: every report with files. Files are deleted only
+    after their rows, so an erasure rolled back keeps them."""
+    folder = runtime.config.web.photos_dir
+    ids = photos.stored_reports(folder) if report_ids is None else report_ids
+    if not ids:
+        return 0
+    async with runtime.sessions() as session:
+        kept = set((await session.exec(select(ReportPhoto.report_id).where(
+            col(ReportPhoto.report_id).in_(ids)).distinct())).all())
+    gone = [number for number in ids if number not in kept]
+    for number in gone:
+        photos.remove(folder, number)
+    return len(gone)
+
+
+async def _sweep_later(runtime: Runtime, report_ids: list[int]) -> None:
+    """After the erasing update's commit (a moment later; what is missed here, the retention
+    job sweeps)."""
+    await asyncio.sleep(SWEEP_AFTER)
+    await sweep_photos(runtime, report_ids)
+
+
 async def enforce_retention(runtime: Runtime, now: datetime | None = None) -> Retention:
     """Everything past its period in config.yml is removed; residents inactive for
     `inactive_resident_days` are erased, after a notice `inactive_notice_days` before."""
@@ -240,6 +271,7 @@ async def enforce_retention(runtime: Runtime, now: datetime | None = None) -> Re
         await session.commit()
     done.residents_warned = await _warn_inactive(runtime, now)
     done.residents_erased = await _erase_inactive(runtime, now)
+    done.photo_folders = await sweep_photos(runtime)
     log.info("retention applied %s", " ".join(f"{k}={v}" for k, v in done.as_dict().items()))
     return done
 

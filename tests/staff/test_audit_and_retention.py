@@ -117,3 +117,35 @@ async def test_the_retention_job_removes_what_is_past_its_period(
     assert await count_rows(runtime, OutboxMessage, OutboxMessage.chat_id == anna.id) == 0
     async with runtime.sessions() as session:
         assert (await session.get(Report, number)).reporter_id is None
+
+
+async def test_photo_files_leave_the_disk_once_their_rows_are_erased(citybot, tmp_path) -> None:
+    """An erasure removes the photo rows of a report that is not public; its files follow once
+    the erasure is committed — never before (a rolled-back erasure keeps them)."""
+    from citybot.services import privacy
+    from citybot.storage.models import ReportPhoto
+
+    runtime = citybot.runtime
+    runtime.config = runtime.config.model_copy(update={
+        "web": runtime.config.web.model_copy(update={"photos_dir": tmp_path})})
+    async with runtime.sessions() as session:
+        resident = Resident(telegram_id=5, first_name="Ann", language="en")
+        session.add(resident)
+        await session.flush()
+        reports = [Report(reporter_id=resident.id, category="roads", department="roads",
+                          description="A pothole here") for _ in range(2)]
+        session.add_all(reports)
+        await session.flush()
+        session.add(ReportPhoto(report_id=reports[0].id, position=0, file_id="kept"))
+        await session.commit()
+        numbers = [report.id for report in reports]
+    for number in numbers:
+        (tmp_path / str(number)).mkdir()
+        (tmp_path / str(number) / "0.jpg").write_bytes(b"jpeg")
+    (tmp_path / "notes").mkdir()  # not a report's folder: left alone
+
+    assert await privacy.sweep_photos(runtime, [numbers[0]]) == 0  # its row stands
+    done = await jobs.apply_retention(runtime)
+    assert done.photo_folders == 1
+    assert (tmp_path / str(numbers[0]) / "0.jpg").exists()
+    assert not (tmp_path / str(numbers[1])).exists() and (tmp_path / "notes").exists()
