@@ -117,6 +117,7 @@ async def copy_of(*, session: AsyncSession, runtime: Runtime,
     messages = await held.handoff_messages(session=session, handoff_ids=[h.id for h in handoffs])
     subscription = await session.get(Subscription, resident.id)
     draft = await _draft(session, resident)
+    ideas = await _ideas(session, resident)
     terms = runtime.config.privacy
     return {
         "controller": terms.controller.get(resident.language), "contact": terms.contact,
@@ -137,7 +138,38 @@ async def copy_of(*, session: AsyncSession, runtime: Runtime,
             "resolved_reports": subscription.resolved_reports,
             "announcements": subscription.announcements},
         "draft": draft,
+        **ideas,
     }
+
+
+async def _ideas(session: AsyncSession, resident: Resident) -> dict[str, Any]:
+    """Their proposals, the proposals they support and their answers to city polls."""
+    from citybot.storage.models import Poll, PollAnswer, Proposal, ProposalSupport
+
+    lang = resident.language
+    written = (await session.exec(select(Proposal).where(
+        Proposal.author_id == resident.id).order_by(col(Proposal.id)))).all()
+    supported = (await session.exec(select(ProposalSupport.proposal_id,
+                                            ProposalSupport.created_at).where(
+        ProposalSupport.resident_id == resident.id).order_by(col(ProposalSupport.id)))).all()
+    answers = (await session.exec(select(Poll, PollAnswer.option_ids).join(
+        PollAnswer, PollAnswer.poll_id == Poll.id).where(
+        PollAnswer.user_id == resident.telegram_id).order_by(col(Poll.id)))).all()
+    return {
+        "proposals": [{"number": f"idea_{p.id}", "title": p.title, "description": p.description,
+                       "district": p.district, "status": p.status} for p in written],
+        "supports": [{"proposal": f"idea_{number}", "when": _when(when)}
+                     for number, when in supported],
+        "poll_answers": [{
+            "poll": poll.id, "question": _localized(poll.question, lang),
+            "answers": [_localized(poll.options[index], lang) for index in option_ids
+                        if 0 <= index < len(poll.options)],
+        } for poll, option_ids in answers if option_ids],
+    }
+
+
+def _localized(text: Any, lang: str) -> str:
+    return text.get(lang) or text.get("en") or "" if isinstance(text, dict) else str(text)
 
 
 async def _draft(session: AsyncSession, resident: Resident) -> dict[str, Any] | None:
@@ -185,6 +217,17 @@ def as_text(copy: dict[str, Any], texts: Texts) -> bytes:
     if copy["draft"] is not None:
         lines.append(texts("mydata-text-draft"))
         lines.extend(f"  {key}: {value}" for key, value in copy["draft"].items())
+        lines.append("")
+    for proposal in copy["proposals"]:
+        lines.append(texts("mydata-text-proposal", number=proposal["number"],
+                           status=proposal["status"]))
+        lines.append(f"  {proposal['title']}: {proposal['description']}")
+    if copy["supports"]:
+        lines.append(texts("mydata-text-supports"))
+        lines.extend(f"  {s['proposal']} {s['when']}" for s in copy["supports"])
+    for answer in copy["poll_answers"]:
+        lines.append(texts("mydata-text-poll", number=str(answer["poll"])))
+        lines.append(f"  {answer['question']} — {', '.join(answer['answers'])}")
     return "\n".join(lines).encode()
 
 

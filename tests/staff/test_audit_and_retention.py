@@ -149,3 +149,35 @@ async def test_photo_files_leave_the_disk_once_their_rows_are_erased(citybot, tm
     assert done.photo_folders == 1
     assert (tmp_path / str(numbers[0]) / "0.jpg").exists()
     assert not (tmp_path / str(numbers[1])).exists() and (tmp_path / "notes").exists()
+
+
+async def test_a_copy_holds_proposals_supports_and_poll_answers(citybot) -> None:
+    from citybot.services import privacy
+    from citybot.storage.models import Poll, PollAnswer, Proposal, ProposalSupport
+
+    runtime = citybot.runtime
+    async with runtime.sessions() as session:
+        ivan = Resident(telegram_id=77, first_name="Иван", language="ru")
+        other = Resident(telegram_id=78, first_name="Olga", language="en")
+        session.add_all([ivan, other])
+        await session.flush()
+        mine = Proposal(key="k1", author_id=ivan.id, title="Велодорожка",
+                        description="Вдоль реки от моста до парка", district="central")
+        theirs = Proposal(key="k2", author_id=other.id, title="Benches",
+                          description="Benches along Sadovaya", district="central")
+        poll = Poll(key="p1", question={"en": "Parks or roads?", "ru": "Парки или дороги?"},
+                    options=[{"en": "Parks", "ru": "Парки"}, {"en": "Roads", "ru": "Дороги"}],
+                    closes_at=utcnow() + timedelta(days=1))
+        session.add_all([mine, theirs, poll])
+        await session.flush()
+        session.add(ProposalSupport(proposal_id=theirs.id, resident_id=ivan.id))
+        session.add(PollAnswer(poll_id=poll.id, user_id=77, option_ids=[1], update_id=1))
+        await session.commit()
+        copy = await privacy.copy_of(session=session, runtime=runtime, resident=ivan)
+    assert [p["title"] for p in copy["proposals"]] == ["Велодорожка"]
+    assert [s["proposal"] for s in copy["supports"]] == [f"idea_{theirs.id}"]
+    assert copy["poll_answers"] == [{"poll": poll.id, "question": "Парки или дороги?",
+                                     "answers": ["Дороги"]}]
+    text = privacy.as_text(copy, runtime.translator("ru")).decode()
+    assert "Велодорожка" in text and "Парки или дороги? — Дороги" in text
+    assert "Benches" not in text  # another resident's proposal is theirs, not in this copy

@@ -43,6 +43,9 @@ mydata-text-report-followed = Report #{ $number } (you follow it) — { $status 
 mydata-text-conversation = Conversation with a person #{ $number }
 mydata-text-subscription = Subscription
 mydata-text-draft = Report you are writing
+mydata-text-proposal = Your proposal { $number } — { $status }
+mydata-text-supports = Proposals you support
+mydata-text-poll = Your answer to city poll #{ $number }
 
 card-resident-erased = 🕳 The resident has erased their data.
 staff-resident-erased = The resident has erased their data (#{ $number }): replies can no longer reach them.

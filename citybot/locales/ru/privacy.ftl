@@ -43,6 +43,9 @@ mydata-text-report-followed = Обращение #{ $number } (вы следит
 mydata-text-conversation = Разговор с сотрудником № { $number }
 mydata-text-subscription = Подписка
 mydata-text-draft = Обращение, которое вы пишете
+mydata-text-proposal = Ваше предложение { $number } — { $status }
+mydata-text-supports = Предложения, которые вы поддержали
+mydata-text-poll = Ваш ответ на городской опрос #{ $number }
 
 card-resident-erased = 🕳 Житель удалил свои данные.
 staff-resident-erased = Житель удалил свои данные (#{ $number }): ответы до него больше не дойдут.
