@@ -35,6 +35,7 @@ from citybot.storage.models import (
     Report,
     ReportEvent,
     ReportStatus,
+    Resident,
     utcnow,
 )
 
@@ -210,14 +211,16 @@ async def request_keys(*, session: AsyncSession, filters: Filters,
 async def find_requests(*, session: AsyncSession, filters: Filters,
                         limit: int = MAX_RESULTS) -> tuple[list[Any], dict[int, str]]:
     """Rows of REQUEST_COLUMNS, newest first, and their public notes."""
-    rows = list((await session.exec(_matching(filters, limit, *REQUEST_COLUMNS))).all())
-    if not rows:
+    query = _matching(filters, limit, *REQUEST_COLUMNS, Resident.first_name).outerjoin(
+        Resident, Resident.id == Report.reporter_id)  # the name, only to be masked
+    found = list((await session.exec(query)).all())
+    if not found:
         return [], {}
     notes = await public_notes(session=session, report_ids=_matching(
         filters, limit, Report.id).subquery())
-    names = await public.reporter_names(session=session, report_ids=[row[0] for row in rows])
+    names = {row[0]: tuple(row[-1].split()) for row in found if row[-1]}
     masked = {number: public.mask(note, names.get(number, ())) for number, note in notes.items()}
-    return [_public_row(row, names.get(row[0], ())) for row in rows], masked
+    return [_public_row(row[:-1], names.get(row[0], ())) for row in found], masked
 
 
 def _public_row(row: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
