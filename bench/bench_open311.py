@@ -26,6 +26,7 @@ import math
 import multiprocessing
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -185,6 +186,7 @@ def card_numbers(emu, group) -> Counter:
 async def measure(url: str, count: int) -> dict[str, float]:
     from sqlmodel import func, select
 
+    from citybot.bot.app import settle_memory
     from citybot.config import load_config
     from citybot.emulator import TelegramEmulator
     from citybot.geo import CityMap
@@ -206,6 +208,7 @@ async def measure(url: str, count: int) -> dict[str, float]:
         async with running_bot(api_url=emu.url, token=emu.token, database_url=url,
                                config=config, web_listen="127.0.0.1:0", migrate=False) as bot:
             bot.courier.pacer = Pacer(per_chat_interval=0.0, per_group_per_minute=1_000_000)
+            settle_memory()  # as `citybot run` does once the bot is built
             api = f"http://127.0.0.1:{bot.web_port}/open311/v2"
             async with bot.runtime.sessions() as session:
                 key = await create_key(session=session, name="bench", per_minute=1_000_000)
@@ -277,9 +280,17 @@ def report(backend: str, figures: dict[str, float]) -> bool:
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
-    print(f"{REPORTS:,} reports{' (quick)' if QUICK else ''}", flush=True)
     ok = True
     backends = os.environ.get("OPEN311_BACKENDS", "sqlite,postgresql").split(",")
+    if len(backends) == 1:
+        print(f"[{backends[0]}] {REPORTS:,} reports{' (quick)' if QUICK else ''}", flush=True)
+    if len(backends) > 1:  # each in a process of its own, as a city runs one: nothing carried
+        for backend in backends:
+            done = subprocess.run([sys.executable, __file__], check=False,
+                                  env={**os.environ, "OPEN311_BACKENDS": backend})
+            ok &= done.returncode == 0
+        print("targets met" if ok else "TARGET MISSED")
+        return 0 if ok else 1
     if "sqlite" in backends:
         folder = tempfile.mkdtemp(prefix="citybot-bench-open311-")
         ok &= report("sqlite", asyncio.run(measure(f"sqlite:///{folder}/bench.db", REPORTS)))

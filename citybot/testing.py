@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
+from aiohttp import web
 
 from citybot.bot.app import build_bot, build_courier, build_dispatcher, build_storage
 from citybot.config import CityConfig
@@ -27,6 +28,7 @@ class RunningBot:
     task: asyncio.Task[None]
     courier: Courier
     web_port: int | None = None  # where the HTTP app listens, when asked for
+    web_app: web.Application | None = None
 
 
 @contextlib.asynccontextmanager
@@ -55,16 +57,15 @@ async def running_bot(
     courier_task = asyncio.create_task(courier.run(runtime.courier_wakeup, idle_seconds=0.2))
     pages = contextlib.AsyncExitStack()
     try:
-        web_port = None
+        web_port, web_app = None, None
         if web_listen is not None:
             me = await bot.get_me()
             site = Site(public_url=f"http://{web_listen}", bot_username=me.username)
-            web_port = await pages.enter_async_context(
-                serving(build_web_app(runtime, site, parts=[*default_parts(), *web_parts]),
-                        web_listen))
+            web_app = build_web_app(runtime, site, parts=[*default_parts(), *web_parts])
+            web_port = await pages.enter_async_context(serving(web_app, web_listen))
             site.public_url = f"http://127.0.0.1:{web_port}"
         yield RunningBot(bot=bot, dispatcher=dispatcher, runtime=runtime, task=task,
-                         courier=courier, web_port=web_port)
+                         courier=courier, web_port=web_port, web_app=web_app)
     finally:
         await pages.aclose()
         courier_task.cancel()

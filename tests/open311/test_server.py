@@ -241,3 +241,32 @@ async def test_hidden_reports_vanish_and_public_text_is_masked(web_bot, http, ap
         assert "Broken bench" not in body and "Bins overflowing on the corner" in body
         got, _, body = await get(http, f"{api}/requests/{filed[0]}.{fmt}")
         assert got == 404 and spec_error(fmt, body)[0] == 404
+
+
+@pytest.mark.parametrize("few", [0, 100])
+async def test_kept_answers_are_the_fresh_ones(web_bot, http, api, api_key, monkeypatch,
+                                               few) -> None:
+    """Whether what is missing is read by the answer's filters (a window asked for the first
+    time) or by id (a few changed since), the answer is what a fresh reading gives."""
+    from citybot.web.open311 import api as server
+
+    monkeypatch.setattr(server, "FEW", few)
+    filed = []
+    for index in range(3):
+        _, _, body = await post(http, f"{api}/requests.json", {
+            "api_key": api_key, "service_code": "roads", "lat": f"{56.890 + index * 0.004:.4f}",
+            "long": "39.6002", "description": f"Pothole number {index}"})
+        filed.append(int(json.loads(body)[0]["service_request_id"]))
+    _, _, first = await get(http, f"{api}/requests.json")
+    assert [int(item["service_request_id"]) for item in json.loads(first)] == filed[::-1]
+    async with web_bot.runtime.sessions() as session:
+        await workflow.move(session=session, report=await session.get(Report, filed[1]),
+                            action="resolve", actor=workflow.Actor(kind="staff", telegram_id=1,
+                                                                   name="Olga"),
+                            note="Filled")
+        await session.commit()
+    _, _, again = await get(http, f"{api}/requests.json")
+    web_bot.web_app[server.RENDERED].items.clear()  # nothing kept: everything read afresh
+    _, _, fresh = await get(http, f"{api}/requests.json")
+    assert again == fresh and json.loads(again)[1]["status_notes"] == "Filled"
+    assert json.loads(again)[0] == json.loads(first)[0]

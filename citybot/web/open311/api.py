@@ -165,6 +165,7 @@ class Rendered:
 
 
 RENDERED = web.AppKey("open311_rendered", Rendered)
+FEW = 100  # requests to render by id; more are read by the answer's own filters
 
 
 async def requests_json(*, session: Any, runtime: Any, filters: open311.Filters, lang: str,
@@ -176,9 +177,14 @@ async def requests_json(*, session: Any, runtime: Any, filters: open311.Filters,
     fresh: dict[int, bytes] = {}
     if missing:
         updated = dict(keys)
+        # a few: by id; most of the answer (a window asked for the first time): by the same
+        # filters again, one range scan of the index rather than a thousand ids to send
+        wanted = open311.Filters(ids=missing) if len(missing) <= FEW else filters
         for item in await open311.requests(session=session, config=runtime.config, lang=lang,
-                                           filters=open311.Filters(ids=missing)):
+                                           filters=wanted):
             number = int(item["service_request_id"])
+            if number not in updated:  # filed since the keys were read: the next answer has it
+                continue
             fresh[number] = dump_json(item)
             # kept under the state read first: had it changed since, the next answer reads
             # its new state (updated_at only moves on, so the old key never comes back)
