@@ -129,13 +129,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
         try:
             async with make_sessionmaker(engine)() as session:
                 return await records(session=session, report_id=args.report,
-                                     official_id=args.official)
+                                     official_id=args.official,
+                                     action="export" if args.exports else None)
         finally:
             await engine.dispose()
 
     found = asyncio.run(read())
     for entry in found:
-        official = entry.official_id if entry.official_id is not None else "anonymous-admin"
+        official = entry.official_id if entry.official_id is not None else "admin"
         report = f"#{entry.report_id}" if entry.report_id is not None else "-"
         print(f"{entry.at.isoformat(timespec='seconds')} official={official} "
               f"action={entry.action} report={report}" +
@@ -180,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--report", type=int, metavar="N", help="every access to report #N")
     which.add_argument("--official", type=int, metavar="ID",
                        help="everything the official with this Telegram id did")
+    which.add_argument("--exports", action="store_true",
+                       help="every export of the reports (citybot export): who, what, when")
     audit.set_defaults(func=cmd_audit)
 
     from citybot import export_cli

@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import sys
+from pathlib import Path
 from typing import Any
 
 from citybot.settings import load_settings
@@ -31,11 +33,20 @@ def _date(text: str) -> Any:
     return moment
 
 
+def _detail(args: argparse.Namespace, count: int) -> str:
+    """What the audit trail says of an export: format, how many, since when, by which account
+    of the server (an administrator, not a resident), to which file."""
+    since = f" since {args.since:%Y-%m-%d}" if args.since else ""
+    where = f" to {Path(args.out).name}" if args.out else ""
+    return f"{args.format} {count} reports{since} by {getpass.getuser()}{where}"
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import DBAPIError
     from tqdm import tqdm
 
     from citybot.services import exports, public
+    from citybot.storage import audit
     from citybot.storage.database import make_engine, make_sessionmaker
 
     settings = load_settings()
@@ -53,9 +64,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             with contextlib.ExitStack() as stack:
                 out = stack.enter_context(open(args.out, "w", encoding="utf-8", newline="")) \
                     if args.out else sys.stdout
-                return await exports.export_to(out, sessions=make_sessionmaker(engine),
-                                               kind=args.format, filters=filters,
-                                               progress=progress)
+                sessions = make_sessionmaker(engine)
+                count = await exports.export_to(out, sessions=sessions, kind=args.format,
+                                                filters=filters, progress=progress)
+            async with sessions() as session:  # the audit trail: who exported what, when
+                audit.record(session, official_id=None, action="export",
+                             detail=_detail(args, count))
+                await session.commit()
+            return count
         finally:
             await engine.dispose()
 

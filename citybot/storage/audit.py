@@ -19,8 +19,11 @@ def record(session: AsyncSession, *, official_id: int | None, action: str,
 
 
 async def records(*, session: AsyncSession, report_id: int | None = None,
-                  official_id: int | None = None, limit: int = 10_000) -> list[AuditRecord]:
+                  official_id: int | None = None, action: str | None = None,
+                  limit: int = 10_000) -> list[AuditRecord]:
     query = select(AuditRecord)
+    if action is not None:
+        query = query.where(AuditRecord.action == action)
     if report_id is not None:
         query = query.where(AuditRecord.report_id == report_id)
     if official_id is not None:

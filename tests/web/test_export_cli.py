@@ -55,3 +55,18 @@ def test_export_of_a_database_never_migrated_is_one_sentence(tmp_path, monkeypat
     assert main(["export", "--format", "csv", "--no-progress"]) == 2
     error = capsys.readouterr().err
     assert "citybot db upgrade" in error and "Traceback" not in error
+
+
+def test_every_export_is_in_the_audit_trail(tmp_path, monkeypatch, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'citybot.db'}"
+    upgrade(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["export", "--format", "csv", "--since", "2026-06-01", "--no-progress",
+                 "--out", str(tmp_path / "reports.csv")]) == 0
+    assert main(["export", "--format", "geojson", "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "--exports"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all("official=admin action=export" in line for line in lines)
+    assert "detail=csv 0 reports since 2026-06-01 by " in lines[0]
+    assert lines[0].endswith("to reports.csv") and "detail=geojson 0 reports by" in lines[1]
