@@ -12,6 +12,7 @@ from aiohttp import web
 
 from citybot.bot.app import build_bot, build_courier, build_dispatcher, build_storage
 from citybot.config import CityConfig
+from citybot.dialogs.callbacks import IdeaAction
 from citybot.outbox import Courier
 from citybot.runtime import Runtime, build_runtime
 from citybot.settings import Settings
@@ -133,3 +134,29 @@ def is_card(number: int):
     def check(message: dict) -> bool:
         return (message.get("text") or "").split("\n")[0].split(" · ")[0].endswith(f"#{number}")
     return check
+
+
+async def propose(emulator, user, title: str, description: str, *, district: int = 0) -> int:
+    """A resident proposes through the dialog (district: the place of its button, photo
+    skipped); returns the proposal's number."""
+    emulator.send_text(user, "/propose")
+    await emulator.wait_for_message(user)
+    emulator.send_text(user, title)
+    await emulator.wait_for_message(user)
+    emulator.send_text(user, description)
+    picker = await emulator.wait_for_message(user)
+    emulator.click(user, picker, picker["reply_markup"]["inline_keyboard"][0][district][
+        "callback_data"])
+    photo = await emulator.wait_for_message(user)
+    emulator.click(user, photo, photo["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    summary = await emulator.wait_for_message(user)
+    assert title in summary["text"]
+    emulator.click(user, summary, IdeaAction(action="send").pack())
+    sent = await emulator.wait_for_message(user, contains="idea_")
+    return int(sent["text"].split("idea_", 1)[1].split()[0])
+
+
+def is_idea_card(number: int):
+    """A predicate for wait_for_message: the staff card of proposal idea_<number>."""
+    return lambda m: f"idea_{number}</b>" in (m.get("text") or "") or \
+        f"idea_{number}" in (m.get("text") or "").split("\n")[0]

@@ -310,16 +310,28 @@ async def remind_overdue(runtime: Runtime, *, now: datetime | None = None) -> in
 
 # ---- reading --------------------------------------------------------------------------------
 
+# what a list of proposals shows: the bot's /ideas shows "active"; the public site all five
+LISTS = {
+    "active": (ProposalStatus.published, ProposalStatus.threshold, ProposalStatus.answered),
+    "open": (ProposalStatus.published,),
+    "threshold": (ProposalStatus.threshold,),
+    "answered": (ProposalStatus.answered,),
+    "closed": (ProposalStatus.expired,),
+}
+
+
 async def browse(*, session: AsyncSession, sort: str = "new", district: str | None = None,
-                 page: int = 0) -> tuple[list[Proposal], int]:
-    """Published proposals (and those the city must answer), a page at a time, and how many."""
-    shown = (ProposalStatus.published, ProposalStatus.threshold, ProposalStatus.answered)
-    where = [col(Proposal.status).in_(shown)]
+                 page: int = 0, shown: str = "active", per_page: int = PAGE
+                 ) -> tuple[list[Proposal], int]:
+    """Published proposals (and those the city must answer), a page at a time, and how many;
+    `shown` names another of LISTS (e.g. the closed ones)."""
+    where = [col(Proposal.status).in_(LISTS[shown])]
     if district:
         where.append(Proposal.district == district)
     order = (col(Proposal.supports).desc(), col(Proposal.id).desc()) if sort == "top" \
         else (col(Proposal.id).desc(),)
-    query = select(Proposal).where(*where).order_by(*order).offset(page * PAGE).limit(PAGE)
+    query = select(Proposal).where(*where).order_by(*order).offset(page * per_page) \
+        .limit(per_page)
     total = (await session.exec(select(func.count()).select_from(Proposal).where(*where))).one()
     return list((await session.exec(query)).all()), total
 

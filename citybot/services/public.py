@@ -8,6 +8,10 @@ digests and the Open311 API.
   staff card keeps the original.
 - Nothing public names a resident: no Telegram id or username is read here, and the reporter's
   name is read only to be masked where it shows in their text or an official's note.
+- Residents' proposals (the public site's /ideas): those the bot lets residents see
+  (services.proposals.visible / browse), title, description and the city's answer masked,
+  the author's name read only to be masked; never the author, the supporters, the moderators'
+  reason or the photo's Telegram file id.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.config import CityConfig
+from citybot.services import proposals
 from citybot.services.workflow import Actor, Refused
 from citybot.storage import audit
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
+    Proposal,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -576,3 +582,110 @@ async def photos_of(*, session: AsyncSession, report_id: int) -> list[int]:
         ReportPhoto.report_id == report_id, col(ReportPhoto.stored_at).is_not(None)
     ).order_by(col(ReportPhoto.position))
     return list((await session.exec(query)).all())
+
+
+# ---- residents' proposals -------------------------------------------------------------------
+
+IDEAS_PER_PAGE = 20
+MAX_IDEAS_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class PublicProposal:
+    """What the public sees of a proposal: never its author, their key or the moderators'
+    reason; title, description and the city's answer masked (the author's name too). Its photo
+    is a Telegram file id, not a file of ours: only whether it has one."""
+
+    id: int
+    title: str
+    description: str
+    district: str
+    status: str  # published, threshold, answered, expired
+    supports: int
+    has_photo: bool
+    published_at: datetime | None
+    deadline_at: datetime | None
+    reached_at: datetime | None
+    answer_due_at: datetime | None
+    answer: str | None  # accepted, planned, rejected
+    answer_note: str
+    planned_for: date | None
+    closed_at: datetime | None
+
+
+def public_proposal_of(proposal: Proposal, names: tuple[str, ...] = (),
+                       now: datetime | None = None) -> PublicProposal:
+    status = proposal.status
+    if status == "published" and proposal.deadline_at is not None and \
+            proposal.deadline_at <= (now or utcnow()):
+        status = "expired"  # its window is over; the hourly job has not closed it yet
+    planned, note = None, proposal.answer_note or ""
+    if proposal.answer == "planned":  # "2027-05-01 Benches go in …": the date shown apart
+        try:
+            planned = proposals.parse_planned(note)
+            note = ([*note.split(None, 1), ""][1]).lstrip(" ,.;:-–—")
+        except proposals.Refused:
+            planned = None
+    return PublicProposal(
+        id=proposal.id, title=mask(proposal.title, names),
+        description=mask(proposal.description, names), district=proposal.district,
+        status=status, supports=proposal.supports, has_photo=bool(proposal.photo_file_id),
+        published_at=proposal.published_at, deadline_at=proposal.deadline_at,
+        reached_at=proposal.reached_at, answer_due_at=proposal.answer_due_at,
+        answer=proposal.answer, answer_note=mask(note, names),
+        planned_for=planned, closed_at=proposal.closed_at)
+
+
+async def author_names(*, session: AsyncSession, author_ids: Iterable[int]
+                       ) -> dict[int, tuple[str, ...]]:
+    """Author (resident id) → their name, read only to be masked in public text."""
+    ids = set(author_ids)
+    if not ids:
+        return {}
+    query = select(Resident.id, Resident.first_name).where(col(Resident.id).in_(ids))
+    return {rid: tuple(name.split()) for rid, name in (await session.exec(query)).all() if name}
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    """The public list of proposals: `shown` one of services.proposals.LISTS, `page` from 0."""
+
+    sort: str = "new"
+    district: str | None = None
+    shown: str = "active"
+    page: int = 0
+
+
+def parse_idea_filters(query: dict[str, str], config: CityConfig) -> IdeaFilters:
+    """From a query string (`sort` new|top, `district`, `show`, `page` from 1); values it does
+    not know are ignored, never an error."""
+    page = query.get("page", "")
+    digits = page.isascii() and page.isdigit()
+    number = 1 if not digits else int(page) if len(page) < 6 else MAX_IDEAS_PAGE
+    districts = {d.id for d in config.city.districts}
+    return IdeaFilters(
+        sort=query.get("sort", "") if query.get("sort") in proposals.SORTS else "new",
+        district=query.get("district") if query.get("district") in districts else None,
+        shown=query.get("show", "") if query.get("show") in proposals.LISTS else "active",
+        page=min(max(number, 1), MAX_IDEAS_PAGE) - 1)
+
+
+async def public_proposals(*, session: AsyncSession, filters: IdeaFilters,
+                           per_page: int = IDEAS_PER_PAGE) -> tuple[list[PublicProposal], int]:
+    """A page of the proposals the public sees (as the bot's /ideas lists them, or the closed
+    ones), and how many match."""
+    found, total = await proposals.browse(session=session, sort=filters.sort,
+                                          district=filters.district, page=filters.page,
+                                          shown=filters.shown, per_page=per_page)
+    names = await author_names(session=session, author_ids=[p.author_id for p in found])
+    now = utcnow()
+    return [public_proposal_of(p, names.get(p.author_id, ()), now) for p in found], total
+
+
+async def public_proposal(*, session: AsyncSession, number: int) -> PublicProposal | None:
+    """A proposal the public may see (not one waiting for moderation or rejected), masked."""
+    proposal = await proposals.visible(session=session, proposal_id=number)
+    if proposal is None:
+        return None
+    names = await author_names(session=session, author_ids=[proposal.author_id])
+    return public_proposal_of(proposal, names.get(proposal.author_id, ()))

@@ -41,9 +41,9 @@ Part = Callable[[web.Application], None]
 
 def default_parts() -> list[Part]:
     """The parts every deployment serves (imported here, late: each imports this module)."""
-    from citybot.web import open311, plan, public
+    from citybot.web import ideas, open311, plan, public
 
-    return [plan.setup, open311.setup, public.setup]
+    return [plan.setup, open311.setup, public.setup, ideas.setup]
 
 
 def build_web_app(runtime: Runtime, site: Site, *, parts: Sequence[Part] | None = None,

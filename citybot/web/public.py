@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,10 @@ class Page:
         if with_time:
             return format_datetime(local, "d MMM y, HH:mm", locale=self.lang)
         return format_date(local, "d MMM y", locale=self.lang)
+
+    def day(self, value: date) -> str:
+        """A date without a time (a planned answer's)."""
+        return format_date(value, "d MMM y", locale=self.lang)
 
     def hours(self, value: float | None) -> str:
         if value is None:

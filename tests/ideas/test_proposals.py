@@ -13,33 +13,9 @@ from citybot.dialogs.callbacks import IdeaAction, IdeaStaffAction
 from citybot.services import digests, proposals
 from citybot.services.broadcasts import digest_period, find_digest
 from citybot.storage.models import Proposal, ProposalSupport, Resident, Subscription, utcnow
-from citybot.testing import button_texts, count_rows
+from citybot.testing import button_texts, count_rows, is_idea_card, propose
 
 from .conftest import texts_of
-
-
-async def propose(emulator, user, title: str, description: str, *, district: int = 0) -> int:
-    """A resident proposes through the dialog; returns the proposal's number."""
-    emulator.send_text(user, "/propose")
-    await emulator.wait_for_message(user)
-    emulator.send_text(user, title)
-    await emulator.wait_for_message(user)
-    emulator.send_text(user, description)
-    picker = await emulator.wait_for_message(user)
-    emulator.click(user, picker, picker["reply_markup"]["inline_keyboard"][0][district][
-        "callback_data"])
-    photo = await emulator.wait_for_message(user)
-    emulator.click(user, photo, photo["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
-    summary = await emulator.wait_for_message(user)
-    assert title in summary["text"]
-    emulator.click(user, summary, IdeaAction(action="send").pack())
-    sent = await emulator.wait_for_message(user, contains="idea_")
-    return int(sent["text"].split("idea_", 1)[1].split()[0])
-
-
-def is_idea_card(number: int):
-    return lambda m: f"idea_{number}</b>" in (m.get("text") or "") or \
-        f"idea_{number}" in (m.get("text") or "").split("\n")[0]
 
 
 async def press(emulator, user, message, data: str) -> dict:

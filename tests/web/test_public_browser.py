@@ -1,24 +1,42 @@
 """The public map in a real browser: reports filed through the emulator appear as markers,
 the category filter narrows them, a report's page shows the status an official set by pressing
-Take on the card. Screenshots go to bench/results/screenshots/."""
+Take on the card; residents' proposals listed and shown. Screenshots go to
+bench/results/screenshots/."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
+from citybot.dialogs.callbacks import IdeaAction, IdeaStaffAction
 from citybot.services.pacing import Pacer
-from citybot.testing import button_texts, file_report, is_card, running_bot
+from citybot.testing import (
+    button_texts,
+    file_report,
+    is_card,
+    is_idea_card,
+    propose,
+    running_bot,
+)
 
 GORKOGO_5 = (56.9047, 39.6063)
+
+
+@contextlib.asynccontextmanager
+async def public_site(emulator, database_url, config, staff_group) -> AsyncIterator[str]:
+    """The bot with its HTTP app; yields the site's address."""
+    async with running_bot(api_url=emulator.url, token=emulator.token,
+                           database_url=database_url, config=config,
+                           staff_chat_id=staff_group.id, web_listen="127.0.0.1:0") as bot:
+        bot.courier.pacer = Pacer(per_chat_interval=0.05, per_group_per_minute=10_000)
+        yield f"http://127.0.0.1:{bot.web_port}"
 
 
 async def test_map_filter_and_report_page(browser, screenshot_dir, emulator, sqlite_url,
                                           city_config, staff_group, official) -> None:
     anna = emulator.add_user("Anna", language_code="en")
     pyotr = emulator.add_user("Pyotr", language_code="ru")
-    async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
-                           config=city_config, staff_chat_id=staff_group.id,
-                           web_listen="127.0.0.1:0") as bot:
-        bot.courier.pacer = Pacer(per_chat_interval=0.05, per_group_per_minute=10_000)
-        base = f"http://127.0.0.1:{bot.web_port}"
+    async with public_site(emulator, sqlite_url, city_config, staff_group) as base:
         pothole = await file_report(emulator, anna, "Deep pothole in front of house 12")
         lamp = await file_report(emulator, pyotr, "Не горит фонарь у остановки",
                                  category="lighting", point=GORKOGO_5)
@@ -64,3 +82,50 @@ async def test_map_filter_and_report_page(browser, screenshot_dir, emulator, sql
         await page.goto(base + "/stats")
         assert await page.locator("table.stats").count() == 3
         await page.screenshot(path=str(screenshot_dir / "public-stats.png"), full_page=True)
+
+
+async def test_ideas_list_and_page(browser, screenshot_dir, emulator, sqlite_url, city_config,
+                                   staff_group, official) -> None:
+    """Residents' proposals: the list filters at a choice (no button pressed), a proposal's
+    page shows its supports and its Support button (the bot's deep link)."""
+    anna = emulator.add_user("Anna", language_code="en")
+    pyotr = emulator.add_user("Pyotr", language_code="ru")
+    async with public_site(emulator, sqlite_url, city_config, staff_group) as base:
+        numbers = []
+        for user, title, text, district in (
+                (anna, "Benches along Sadovaya street",
+                 "Put benches along Sadovaya street so the elderly can rest on the way to the "
+                 "market.", 0),
+                (pyotr, "Велодорожка вдоль реки",
+                 "Проложить велодорожку вдоль реки от моста до парка.", 1)):
+            number = await propose(emulator, user, title, text, district=district)
+            card = await emulator.wait_for_message(staff_group, predicate=is_idea_card(number))
+            emulator.click(official, card, IdeaStaffAction(action="approve",
+                                                           proposal=number).pack())
+            await emulator.wait_for_message(user, contains=f"idea_{number}")
+            numbers.append(number)
+        benches, lane = numbers
+        emulator.send_text(pyotr, f"/start idea_{benches}")
+        shown = await emulator.wait_for_message(pyotr, contains="Benches")
+        await emulator.wait_for_callback_answer(emulator.click(
+            pyotr, shown, IdeaAction(action="support", proposal=benches).pack()))
+
+        page = await browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(10_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(base + "/ideas?lang=en")
+        assert await page.locator("ol.ideas li").count() == 2
+        await page.screenshot(path=str(screenshot_dir / "public-ideas.png"), full_page=True)
+        await page.select_option("select[name=district]", "sloboda")  # submits the form
+        await page.wait_for_url("**district=sloboda**")
+        assert await page.locator("ol.ideas li").count() == 1
+        assert await page.locator(f"a[href='/ideas/{lane}']").count() == 1
+
+        await page.goto(base + f"/ideas/{benches}")
+        assert "1 of 100 supports" in await page.locator("#idea-supports").inner_text()
+        assert "Open for support until" in await page.locator("#idea-status").inner_text()
+        link = await page.locator("#idea-telegram").get_attribute("href")
+        assert link == f"https://t.me/{emulator.bot.username}?start=idea_{benches}"
+        await page.screenshot(path=str(screenshot_dir / "public-idea.png"), full_page=True)
+        assert errors == [], errors

@@ -92,3 +92,51 @@ card-hidden = 🙈 Hidden from the public site
 ## /report N: the public site's events in a report's history
 site-history-hidden = hidden from the public
 site-history-published = public again
+## residents' proposals on the public site (citybot/web/ideas.py)
+site-nav-ideas = Ideas
+site-ideas-title = Residents' ideas
+site-ideas-intro = Residents propose ideas for the city and support them in Telegram. An idea that { $threshold ->
+    [one] { $threshold } resident supports
+   *[other] { $threshold } residents support
+} within { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} goes to the city, which must answer.
+site-ideas-sort = Order
+site-ideas-show = Show
+site-ideas-show-active = published and answered
+site-ideas-show-open = open for support
+site-ideas-show-threshold = awaiting the city's answer
+site-ideas-show-answered = answered by the city
+site-ideas-show-closed = closed without enough supports
+site-ideas-count = { $count ->
+    [one] { $count } idea
+   *[other] { $count } ideas
+}
+site-ideas-empty = No ideas match these filters.
+site-ideas-pages = Pages
+site-ideas-page = Page { $page } of { $pages }
+site-ideas-prev = Previous
+site-ideas-next = Next
+site-idea-supports = { $supports } of { $threshold } supports
+site-idea-open = Open for support until { $until }.
+site-idea-threshold = Reached the threshold: the city answers by { $due }.
+site-idea-planned = The city plans it for { $date }.
+site-idea-answered-accepted = The city accepted it.
+site-idea-answered-planned = The city plans it.
+site-idea-answered-rejected = The city rejected it.
+site-idea-expired = Closed: it did not reach the threshold in time.
+site-idea-reference = Reference
+site-idea-published = Published
+site-idea-supports-label = Supports
+site-idea-deadline = Open for support until
+site-idea-reached = Reached the threshold
+site-idea-answer-due = The city answers by
+site-idea-closed = Closed
+site-idea-answered-on = answered on { $date }
+site-idea-answer-title = The city's answer
+site-idea-support = 👍 Support in Telegram
+site-idea-open-telegram = Open in Telegram
+site-idea-photo = This idea has a photo: it is kept in Telegram, not on this site; open the idea in Telegram to see it.
+site-idea-not-found = There is no published idea idea_{ $number }.
+site-back-to-ideas = All ideas

@@ -92,3 +92,53 @@ card-hidden = 🙈 Скрыто с публичного сайта
 ## /report N: the public site's events in a report's history
 site-history-hidden = скрыто от публики
 site-history-published = снова публично
+## residents' proposals on the public site (citybot/web/ideas.py)
+site-nav-ideas = Идеи
+site-ideas-title = Идеи жителей
+site-ideas-intro = Жители предлагают идеи для города и поддерживают их в Telegram. Идея, которую за { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[many] { $days } дней
+} поддержат { $threshold ->
+    [one] { $threshold } житель
+   *[other] { $threshold } жителей
+}, уходит в город, и город обязан ответить.
+site-ideas-sort = Порядок
+site-ideas-show = Показать
+site-ideas-show-active = опубликованные и с ответом
+site-ideas-show-open = открытые для поддержки
+site-ideas-show-threshold = ждут ответа города
+site-ideas-show-answered = с ответом города
+site-ideas-show-closed = закрытые без нужной поддержки
+site-ideas-count = { $count ->
+    [one] { $count } идея
+    [few] { $count } идеи
+   *[many] { $count } идей
+}
+site-ideas-empty = Под эти условия идей нет.
+site-ideas-pages = Страницы
+site-ideas-page = Страница { $page } из { $pages }
+site-ideas-prev = Назад
+site-ideas-next = Дальше
+site-idea-supports = { $supports } из { $threshold } голосов поддержки
+site-idea-open = Поддержать можно до { $until }.
+site-idea-threshold = Порог пройден: город ответит до { $due }.
+site-idea-planned = Город запланировал это на { $date }.
+site-idea-answered-accepted = Город принял идею.
+site-idea-answered-planned = Город запланировал это.
+site-idea-answered-rejected = Город отклонил идею.
+site-idea-expired = Закрыто: порог не набран вовремя.
+site-idea-reference = Номер
+site-idea-published = Опубликовано
+site-idea-supports-label = Поддержка
+site-idea-deadline = Поддержать можно до
+site-idea-reached = Порог пройден
+site-idea-answer-due = Город ответит до
+site-idea-closed = Закрыто
+site-idea-answered-on = ответ дан { $date }
+site-idea-answer-title = Ответ города
+site-idea-support = 👍 Поддержать в Telegram
+site-idea-open-telegram = Открыть идею в Telegram
+site-idea-photo = У этой идеи есть фотография: она хранится в Telegram, а не на этом сайте; откройте идею в Telegram, чтобы её увидеть.
+site-idea-not-found = Опубликованной идеи idea_{ $number } нет.
+site-back-to-ideas = Все идеи

@@ -76,5 +76,12 @@
     return map;
   }
 
-  window.CityBot = {publicMap: publicMap, spotMap: spotMap};
+  /* a filter form that shows its choice at once (it works without JS too, with its button) */
+  function filterForm(form) {
+    if (form) {
+      form.addEventListener("change", function () { form.submit(); });
+    }
+  }
+
+  window.CityBot = {publicMap: publicMap, spotMap: spotMap, filterForm: filterForm};
 })();
