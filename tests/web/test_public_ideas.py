@@ -6,7 +6,8 @@ name, Telegram id or username, nor the moderators' reason."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import dataclasses
+from datetime import date, timedelta
 
 import aiohttp
 import pytest
@@ -15,7 +16,7 @@ from citybot.config import Proposals
 from citybot.dialogs.callbacks import IdeaAction, IdeaStaffAction
 from citybot.services import proposals, public
 from citybot.services.pacing import Pacer
-from citybot.storage.models import utcnow
+from citybot.storage.models import Proposal, utcnow
 from citybot.testing import is_idea_card, propose, running_bot
 
 PHONE = "+7 (912) 345-67-89"
@@ -60,7 +61,7 @@ def position(page: str, number: int) -> int:
     return page.find(f'href="/ideas/{number}"')
 
 
-async def test_a_proposal_on_the_public_site(emulator, sqlite_url, ideas_config, staff_group,
+async def test_a_proposal_on_the_public_site(emulator, any_database_url, ideas_config, staff_group,
                                              official, monkeypatch) -> None:
     anastasia = emulator.add_user("Anastasia", last_name="Vorontsova", language_code="ru",
                                   username="vorontsova_a", id=7_780_001)
@@ -68,9 +69,9 @@ async def test_a_proposal_on_the_public_site(emulator, sqlite_url, ideas_config,
                              username="bquince", id=7_780_002)
     vera = emulator.add_user("Vera", language_code="en")
     pages: list[str] = []  # every page served, searched for the residents' names at the end
-    async with running_bot(api_url=emulator.url, token=emulator.token, database_url=sqlite_url,
-                           config=ideas_config, staff_chat_id=staff_group.id,
-                           web_listen="127.0.0.1:0") as bot:
+    async with running_bot(api_url=emulator.url, token=emulator.token,
+                           database_url=any_database_url, config=ideas_config,
+                           staff_chat_id=staff_group.id, web_listen="127.0.0.1:0") as bot:
         bot.courier.pacer = Pacer(per_chat_interval=0.02, per_group_per_minute=10_000)
         base = f"http://127.0.0.1:{bot.web_port}"
 
@@ -181,3 +182,49 @@ async def test_a_proposal_on_the_public_site(emulator, sqlite_url, ideas_config,
                    "Quince", "bquince", "7780002", "Vera", REASON):
         for page in pages:
             assert secret not in page, secret
+
+
+# ---- the rules, without the bot -------------------------------------------------------------
+
+def proposal(**values) -> Proposal:
+    now = utcnow()
+    fields = {"id": 7, "key": "k", "author_id": 1, "title": "Benches for Anna",
+              "description": "Anna asks: call +7 912 345 67 89", "district": "central",
+              "status": "published", "supports": 3, "photo_file_id": "AgACAgIAAxkB",
+              "reject_reason": "internal", "published_at": now,
+              "deadline_at": now + timedelta(days=5)}
+    return Proposal(**(fields | values))
+
+
+def test_what_the_public_sees_of_a_proposal() -> None:
+    seen = public.public_proposal_of(proposal(), ("Anna",))
+    assert (seen.title, seen.description) == ("Benches for ***", "*** asks: call ***")
+    assert seen.status == "published" and seen.has_photo and seen.supports == 3
+    kept = {f.name for f in dataclasses.fields(seen)}
+    assert not kept & {"author_id", "key", "photo_file_id", "reject_reason", "department"}
+    # its window is over, the hourly job has not closed it yet: shown closed
+    late = public.public_proposal_of(proposal(deadline_at=utcnow() - timedelta(minutes=1)))
+    assert late.status == "expired"
+    # a planned answer: its date apart, the rest masked
+    planned = public.public_proposal_of(proposal(
+        status="answered", answer="planned", answer_note="2027-05-01\nAnna, in May. Call 8 912 "
+        "345 67 89"), ("Anna",))
+    assert planned.planned_for == date(2027, 5, 1)
+    assert planned.answer_note == "***, in May. Call ***"
+    rejected = public.public_proposal_of(proposal(
+        status="answered", answer="rejected", answer_note="No money this year, Anna"), ("Anna",))
+    assert rejected.planned_for is None and rejected.answer_note == "No money this year, ***"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ({}, public.IdeaFilters()),
+    ({"sort": "top", "district": "sloboda", "show": "closed", "page": "3"},
+     public.IdeaFilters(sort="top", district="sloboda", shown="closed", page=2)),
+    ({"sort": "worst", "district": "atlantis", "show": "pending", "page": "abc"},
+     public.IdeaFilters()),
+    ({"show": "rejected", "page": "0"}, public.IdeaFilters()),
+    ({"page": "²"}, public.IdeaFilters()),
+    ({"page": "9" * 5000}, public.IdeaFilters(page=public.MAX_IDEAS_PAGE - 1)),
+])
+def test_the_list_filters_ignore_what_they_do_not_know(city_config, query, expected) -> None:
+    assert public.parse_idea_filters(query, city_config) == expected
