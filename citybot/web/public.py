@@ -279,7 +279,7 @@ async def report_page(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     number = request.match_info["number"]
     report = None
-    if number.isdigit() and len(number) < 12:
+    if number.isascii() and number.isdigit() and len(number) < 12:  # "²" is a digit too
         async with runtime.sessions() as session:
             report = await public.public_report(session=session, number=int(number))
             if report is not None:

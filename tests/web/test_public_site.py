@@ -64,6 +64,7 @@ async def test_pages_exports_and_hiding(emulator, sqlite_url, city_config, staff
         assert f"https://t.me/citybot_test_bot?start=report_{pothole}" in report_page
         assert (await fetch(base, "/reports/999"))[0] == 404
         assert (await fetch(base, "/reports/abc"))[0] == 404
+        assert (await fetch(base, "/reports/²"))[0] == 404  # a digit int() does not read
 
         status, kind, geojson = await fetch(base, "/exports/reports.geojson")
         features = json.loads(geojson)["features"]
