@@ -113,7 +113,6 @@ async def main() -> None:
     # as `citybot run` does once its bot is built (citybot/bot/app.py: settle_memory)
     gc.collect()
     gc.freeze()
-    gc.set_threshold(10_000, *gc.get_threshold()[1:])
     await dp.start_polling(bot, handle_signals=True)
 
 

@@ -152,17 +152,9 @@ def settle_memory() -> None:
     """Called once the bot is built: what start-up made — imports, the NLU model, the knowledge
     base, the city map — lives as long as the process. Collected once, then frozen out of the
     collector's scans, which would otherwise walk it again and again while residents wait
-    (bench_report_flow: about a tenth less CPU per update). The youngest generation is then
-    collected every GC_YOUNG allocations rather than every 700: an update makes thousands of
-    short-lived objects (aiogram's models, SQLAlchemy's states), nearly all freed by reference
-    counting, and the collector's frequent passes over them were a twentieth of the CPU."""
+    (bench_report_flow: about a tenth less CPU per update)."""
     gc.collect()
     gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG, older, oldest)
-
-
-GC_YOUNG = 10_000
 
 
 RESIDENT_COMMANDS = ("start", "report", "my", "propose", "ideas", "subscribe", "settings", "human",
