@@ -14,13 +14,13 @@ before the bot answers.
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import os
 
 import orjson
 import uvloop
 from aiogram import Bot, Dispatcher, F
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import (
     CallbackQuery,
@@ -60,8 +60,11 @@ async def claim_every_update(dp: Dispatcher, bot: Bot, database_url: str) -> Non
 
 async def main() -> None:
     # what CityBot adopted (citybot/bot/app.py: build_bot, cli.py: run_async), the mimic too:
-    # orjson for the session's JSON, uvloop as the event loop
-    session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"]),
+    # orjson for the session's JSON, each call one JSON body (citybot/bot/session.py), uvloop
+    # as the event loop
+    from citybot.bot.session import JsonBodySession
+
+    session = JsonBodySession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"]),
                              json_loads=orjson.loads,
                              json_dumps=lambda value: orjson.dumps(value).decode())
     bot = Bot(os.environ["BOT_TOKEN"], session=session)
@@ -107,6 +110,9 @@ async def main() -> None:
         await bot.send_message(staff_chat, f"#{number} card", reply_markup=inline(
             [("Take", f"st1:take:{number}:")]))
 
+    # as `citybot run` does once its bot is built (citybot/bot/app.py: settle_memory)
+    gc.collect()
+    gc.freeze()
     await dp.start_polling(bot, handle_signals=True)
 
 

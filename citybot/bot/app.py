@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
@@ -25,6 +24,7 @@ from aiogram.types import (
 
 from citybot.bot import errors, pipeline
 from citybot.bot.pipeline.conversation import AfterCommitStorage
+from citybot.bot.session import JsonBodySession
 from citybot.dialogs import (
     aside,
     fallback,
@@ -74,8 +74,9 @@ def json_dumps(value: object) -> str:
 
 def build_bot(token: str, api_url: str, *, metrics: Metrics | None = None) -> Bot:
     """`metrics` (webhook mode) counts the Bot API's 429s. JSON goes through orjson, the
-    webhook's request body too (webhook.py reads it with the session's `json_loads`)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
+    webhook's request body too (webhook.py reads it with the session's `json_loads`); a call
+    goes as one JSON body, not a multipart form (citybot.bot.session)."""
+    session = JsonBodySession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              json_loads=json_loads, json_dumps=json_dumps)
     pipeline.install(bot_session=session, metrics=metrics)  # around every Bot API call
     return Bot(

@@ -56,9 +56,11 @@ def make_engine(database_url: str) -> AsyncEngine:
         # asyncio instead of SQLite's sleeping busy handler (which stays for other processes,
         # such as a `citybot` command run beside the bot).
         path = make_url(url).database or ":memory:"
-        engine = create_async_engine(url, async_creator=sqlite_inline.connector(path, 2.0),
-                                     pool_size=1, max_overflow=0, pool_timeout=60,
-                                     hide_parameters=True)
+        made: list[AsyncEngine] = []
+        engine = create_async_engine(
+            url, creator=sqlite_inline.creator(path, 2.0, lambda: made[0].dialect.dbapi),
+            pool_size=1, max_overflow=0, pool_timeout=60, hide_parameters=True)
+        made.append(engine)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
     else:
         engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
