@@ -58,6 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _load_config(settings)
     upgrade_in_child(settings.database_url)  # the bot's process never holds Alembic
     log.info("database up to date url=%s", settings.safe_database_url)
+    _nlu_model_ready()
     run_async(run_polling(settings, config))
     return 0
 
@@ -73,10 +74,21 @@ def _run_webhook(args: argparse.Namespace, settings) -> int:
     if not args.worker:  # a supervisor's workers find the database migrated already
         upgrade_in_child(settings.database_url)
         log.info("database up to date url=%s", settings.safe_database_url)
+        _nlu_model_ready()
     if args.workers > 1:
         return run_workers(args.workers, args.log_level)
     run_async(run_webhook(settings, config))
     return 0
+
+
+def _nlu_model_ready() -> None:
+    """A stale NLU model (new data or code) is trained in a child process, before the bot
+    loads it: the bot's process never imports scikit-learn."""
+    from citybot.nlu import engine
+
+    if not engine.is_ready():
+        log.info("training the NLU model (the data or the code changed)")
+        engine.train_in_child()
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
