@@ -290,7 +290,7 @@ def load(json_path: Path) -> Engine:
     lemmatizer.warm_up(meta["lemmas"])
     featurizer = Featurizer(FeatureConfig(**meta["features"]), lemmatizer, Lexicon.load(lemmatizer))
     vocab = {key: i for i, key in enumerate(meta["vocab"])}
-    vectorizer = Vectorizer(featurizer, vocab, idf.tolist())
+    vectorizer = Vectorizer(featurizer, vocab, idf)
     model = LinearModel(
         meta["labels"], weights, bias, float(meta["temperature"]),
         float(meta["category_temperature"]),
