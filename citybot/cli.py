@@ -51,13 +51,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_token()  # before the bot's modules are imported: a missing token is told
     from citybot.bot.polling import run_polling  # at once
-    from citybot.storage.database import upgrade
+    from citybot.storage.database import upgrade_in_child
 
     if args.webhook:
         return _run_webhook(args, settings)
     config = _load_config(settings)
-    upgrade(settings.database_url)
+    upgrade_in_child(settings.database_url)  # the bot's process never holds Alembic
     log.info("database up to date url=%s", settings.safe_database_url)
+    _nlu_model_ready()
     run_async(run_polling(settings, config))
     return 0
 
@@ -66,17 +67,28 @@ def _run_webhook(args: argparse.Namespace, settings) -> int:
     """Webhook mode: one worker, or a supervisor of `--workers N` (docs/deployment.md)."""
     from citybot.bot.webhook import run_webhook, webhook_config
     from citybot.bot.workers import run_workers
-    from citybot.storage.database import upgrade
+    from citybot.storage.database import upgrade_in_child
 
     webhook_config(settings)  # a missing or malformed setting stops here, in one sentence
     config = _load_config(settings)
     if not args.worker:  # a supervisor's workers find the database migrated already
-        upgrade(settings.database_url)
+        upgrade_in_child(settings.database_url)
         log.info("database up to date url=%s", settings.safe_database_url)
+        _nlu_model_ready()
     if args.workers > 1:
         return run_workers(args.workers, args.log_level)
     run_async(run_webhook(settings, config))
     return 0
+
+
+def _nlu_model_ready() -> None:
+    """A stale NLU model (new data or code) is trained in a child process, before the bot
+    loads it: the bot's process never imports scikit-learn."""
+    from citybot.nlu import engine
+
+    if not engine.is_ready():
+        log.info("training the NLU model (the data or the code changed)")
+        engine.train_in_child()
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -200,11 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _is_config_error(error: BaseException) -> bool:
-    """A wrong config.yml (checked without importing the config module, which is slow to
-    import, when nothing has loaded it)."""
+def _is_told_error(error: BaseException) -> bool:
+    """A wrong config.yml, or a migration that failed and said why on stderr (checked without
+    importing the modules, which are slow to import, when nothing has loaded them)."""
     config = sys.modules.get("citybot.config")
-    return config is not None and isinstance(error, config.ConfigError)
+    database = sys.modules.get("citybot.storage.database")
+    return (config is not None and isinstance(error, config.ConfigError)) or (
+        database is not None and isinstance(error, database.MigrationFailed)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -218,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # logged, hence redacted: a network error's text has the token
-        if _is_config_error(error):
+        if _is_told_error(error):
             print(f"citybot: {error}", file=sys.stderr)
             return 2
         log.exception("citybot stopped by an unexpected error")

@@ -2,7 +2,7 @@
 
 from citybot.geo.citymap import CityMap, LocalProjection, distance_m
 from citybot.geo.geocoding import AddressLookup, Geocoding, build_geocoding
-from citybot.geo.nominatim import GeocoderUnavailable, NominatimGeocoder, short_address
+from citybot.geo.location import GeocoderUnavailable, Location, short_address
 from citybot.geo.offline import OfflineGeocoder, StreetMatch, format_address
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "GeocoderUnavailable",
     "Geocoding",
     "LocalProjection",
+    "Location",
     "NominatimGeocoder",
     "OfflineGeocoder",
     "StreetMatch",
@@ -19,3 +20,12 @@ __all__ = [
     "format_address",
     "short_address",
 ]
+
+
+def __getattr__(name: str):
+    """NominatimGeocoder loads geopy (and requests): only when someone asks for it."""
+    if name == "NominatimGeocoder":
+        from citybot.geo.nominatim import NominatimGeocoder
+
+        return NominatimGeocoder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

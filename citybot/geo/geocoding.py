@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from citybot.config import CityConfig, LatLon
 from citybot.geo.citymap import CityMap
-from citybot.geo.nominatim import GeocoderUnavailable, NominatimGeocoder, short_address
+from citybot.geo.location import GeocoderUnavailable, short_address
 from citybot.geo.offline import OfflineGeocoder
+
+if TYPE_CHECKING:
+    from citybot.geo.nominatim import NominatimGeocoder
 
 # "56.9001, 39.6002" or "56.9001 39.6002": coordinates pasted instead of an address.
 _COORDINATES = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*[,; ]\s*(-?\d{1,3}\.\d+)\s*$")
@@ -123,5 +127,7 @@ def build_geocoding(config: CityConfig, city_map: CityMap | None = None) -> Geoc
     )
     nominatim = None
     if config.geocoder.provider == "nominatim":
+        from citybot.geo.nominatim import NominatimGeocoder  # geopy: only for this provider
+
         nominatim = NominatimGeocoder.from_config(config)
     return Geocoding(city_map, offline, nominatim)

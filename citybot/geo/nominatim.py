@@ -20,16 +20,13 @@ from geopy.geocoders import Nominatim
 from geopy.location import Location
 
 from citybot.config import CityConfig, LatLon
+from citybot.geo.location import GeocoderUnavailable, short_address
+
+__all__ = ["GeocoderUnavailable", "NominatimGeocoder", "short_address"]
 
 log = logging.getLogger(__name__)
 
 CACHE_SIZE = 1024
-# Keys of Nominatim's `address` object naming the street, best first.
-ROAD_KEYS = ("road", "pedestrian", "footway", "path", "square", "residential", "place")
-
-
-class GeocoderUnavailable(Exception):
-    """The geocoding service did not answer usefully (timeout, HTTP error, bad JSON)."""
 
 
 class NominatimGeocoder:
@@ -117,16 +114,3 @@ class NominatimGeocoder:
         if "session" in vars(adapter):  # the adapter opens its session lazily
             await adapter.session.close()
             del vars(adapter)["session"]
-
-
-def short_address(location: Location) -> str:
-    """'Street, house' from a Nominatim result, else the first parts of its display name."""
-    raw = location.raw or {}
-    parts = raw.get("address") or {}
-    road = next((parts[key] for key in ROAD_KEYS if parts.get(key)), None)
-    if road:
-        house = parts.get("house_number")
-        return f"{road}, {house}" if house else road
-    name = raw.get("name") or ""
-    display = [p.strip() for p in (location.address or "").split(",") if p.strip()]
-    return name or ", ".join(display[:2]) or f"{location.latitude:.5f}, {location.longitude:.5f}"

@@ -1,6 +1,7 @@
 """An offline geocoder over the streets of config.yml: typed address <-> point, no network.
 
-geopy-like: `geocode(query)` and `reverse((lat, lon))` return `geopy.location.Location`;
+geopy-like: `geocode(query)` and `reverse((lat, lon))` return a geopy-style `Location`
+(location.py: geopy itself is not loaded);
 `search(query, language)` also says which streets the resident may have meant.
 """
 
@@ -10,11 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from geopy.location import Location
 from rapidfuzz import fuzz, process
 
 from citybot.config import City, CityConfig, LatLon, Street
 from citybot.geo.citymap import LocalProjection
+from citybot.geo.location import Location
 from citybot.geo.streetnames import HouseNumber, Words, as_text, split
 
 SUGGESTION_MARGIN = 15.0  # suggest streets scoring down to (threshold - this)

@@ -14,6 +14,8 @@ import hashlib
 import json
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -288,7 +290,7 @@ def load(json_path: Path) -> Engine:
     lemmatizer.warm_up(meta["lemmas"])
     featurizer = Featurizer(FeatureConfig(**meta["features"]), lemmatizer, Lexicon.load(lemmatizer))
     vocab = {key: i for i, key in enumerate(meta["vocab"])}
-    vectorizer = Vectorizer(featurizer, vocab, idf.tolist())
+    vectorizer = Vectorizer(featurizer, vocab, idf)
     model = LinearModel(
         meta["labels"], weights, bias, float(meta["temperature"]),
         float(meta["category_temperature"]),
@@ -381,6 +383,25 @@ def load_engine(
     except OSError as exc:
         log.info("NLU model not cached (%s is not writable: %s)", directory, exc)
     return engine
+
+
+def is_ready(directory: Path | None = None) -> bool:
+    """Whether `load_engine()` would load a model rather than train one."""
+    directory = directory or cache_dir()
+    cached = directory / f"model-{base_fingerprint()[:20]}.json"
+    return active_model(directory) is not None or cached.exists()
+
+
+def train_in_child() -> None:
+    """`citybot nlu train --if-stale` in a child process: training imports scikit-learn and
+    SciPy (~90 MB) and leaves its garbage behind; a bot that only loads the model keeps none of
+    it. When the child fails (or cannot write the cache), `load_engine()` trains in-process."""
+    command = [sys.executable, "-m", "citybot", "--log-level", "WARNING", "nlu", "train",
+               "--if-stale"]  # fmt: skip
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+    if done.returncode:
+        log.warning("training the NLU model in a child process failed (exit code %s)",
+                    done.returncode)  # fmt: skip
 
 
 @functools.cache

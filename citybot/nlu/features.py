@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -188,7 +189,7 @@ class Vectorizer:
     ) -> None:
         self.featurizer = featurizer
         self.vocab: dict[str, int] = vocab or {}
-        self.idf: list[float] = list(idf or [])
+        self.idf = array("d", [] if idf is None else idf)  # 8 bytes a weight, not a float object
 
     @property
     def size(self) -> int:
@@ -208,7 +209,7 @@ class Vectorizer:
         n_docs = len(docs)
         keys = sorted(k for k, v in df.items() if v >= min_df)
         self.vocab = {k: i for i, k in enumerate(keys)}
-        self.idf = [math.log((1 + n_docs) / (1 + df[k])) + 1.0 for k in keys]
+        self.idf = array("d", [math.log((1 + n_docs) / (1 + df[k])) + 1.0 for k in keys])
         return self._matrix([self._weigh(groups) for groups in docs])
 
     def transform_one(self, text: str) -> tuple[list[int], list[float], float]:

@@ -74,10 +74,10 @@ def skeleton(text: str) -> str:
 
 
 @functools.cache
-def morph_analyzer():  # pymorphy3 takes ~0.1 s and ~15 MB to load: load it once, when first needed
-    import pymorphy3
+def morph_analyzer():  # pymorphy3 takes ~0.1 s and ~8 MB to load: load it once, when first needed
+    from citybot.nlu import morphology
 
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    return morphology.analyzer()
 
 
 @functools.cache

@@ -1,12 +1,20 @@
-"""The engine factory (DATABASE_URL) and Alembic migrations, for SQLite and PostgreSQL."""
+"""The engine factory (DATABASE_URL), for SQLite and PostgreSQL; migrations on demand.
+
+Alembic (with Mako and Pygments, ~12 MB) lives in `migrate.py` and loads only where a
+database is migrated: `upgrade`, `downgrade`, `current_revision` and `alembic_config` are found
+here for their callers' convenience. A long-running bot migrates in a short-lived child process
+(`upgrade_in_child`), so it never holds Alembic in memory.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -80,28 +88,24 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-def alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", sync_url(database_url).replace("%", "%%"))
-    return config
+_MIGRATIONS = frozenset({"alembic_config", "upgrade", "downgrade", "current_revision"})
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the database up to `revision`; an empty database gets every table."""
-    command.upgrade(alembic_config(database_url), revision)
+def __getattr__(name: str):
+    if name in _MIGRATIONS:
+        return getattr(importlib.import_module("citybot.storage.migrate"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def downgrade(database_url: str, revision: str) -> None:
-    command.downgrade(alembic_config(database_url), revision)
+class MigrationFailed(RuntimeError):
+    """`citybot db upgrade` failed (what it printed went to stderr)."""
 
 
-def current_revision(database_url: str) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    engine = make_sync_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
+def upgrade_in_child(database_url: str) -> None:
+    """`upgrade(database_url)` in a child process: the caller keeps running without Alembic and
+    the migration scripts in its memory. The child's errors go to stderr as they are."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "citybot", "--log-level", "WARNING", "db", "upgrade"]
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)
+    if done.returncode:
+        raise MigrationFailed(f"`citybot db upgrade` failed (exit code {done.returncode})")

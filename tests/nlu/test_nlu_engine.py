@@ -112,6 +112,11 @@ def test_cache_round_trip(engine, nlu_cache: Path) -> None:
     text = "на Садовой улице прорвало трубу"
     assert cached.parse(text) == engine.parse(text)
     assert list(nlu_cache.glob("model-*.json")) and list(nlu_cache.glob("model-*.npz"))
+    # the model as the bot loads it answers every held-out and unseen text exactly as trained
+    held_out = dataset.load([dataset.TEST_DIR, dataset.UNSEEN_DIR]).examples
+    assert len(held_out) > 500
+    for example in held_out:
+        assert cached.parse(example.text) == engine.parse(example.text), example.text
 
 
 def test_cache_key_follows_the_data(tmp_path: Path, engine) -> None:
