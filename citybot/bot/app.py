@@ -24,6 +24,7 @@ from aiogram.types import (
 
 from citybot.bot import errors, pipeline
 from citybot.bot.pipeline.conversation import AfterCommitStorage
+from citybot.bot.pipeline.stateless import ConversationState
 from citybot.bot.session import JsonBodySession
 from citybot.dialogs import (
     aside,
@@ -122,8 +123,11 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     `telegram_resends`: updates come over a webhook, and Telegram sends an update again when
     it is not answered 2xx — so an update that met a database or Redis outage is left to that
     (errors.py) rather than apologised for."""
-    dp = Dispatcher(storage=storage, events_isolation=build_isolation(storage),
+    isolation = build_isolation(storage)
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True,
                     runtime=runtime, telegram_resends=telegram_resends)
+    dp.fsm = ConversationState(storage=storage, events_isolation=isolation)  # where aiogram's
+    dp.update.outer_middleware(dp.fsm)  # goes: after the user context, before ours
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")

@@ -224,7 +224,7 @@ def options_in(poll: Poll, lang: str) -> list[str]:
 @dataclass
 class Answered:
     outcome: str  # counted, retracted, closed, unknown, invalid
-    poll: Poll | None = None
+    poll: Poll | None = None  # when it was read (not for an answer that counted at once)
 
 
 async def record_answer(*, session: AsyncSession, telegram_poll_id: str, user_id: int,
@@ -232,11 +232,17 @@ async def record_answer(*, session: AsyncSession, telegram_poll_id: str, user_id
                         now: datetime | None = None) -> Answered:
     """A resident's vote (or its retraction: no options) in the caller's transaction. Kept only
     when it is newer (`update_id`) than the answer stored: workers may handle one resident's
-    updates out of order, and a re-sent update changes nothing."""
+    updates out of order, and a re-sent update changes nothing. A vote or retraction that counts
+    costs one statement (and then `poll` is not read); anything else is told apart below."""
+    now = now or utcnow()
+    if len(option_ids) <= 1 and all(i >= 0 for i in option_ids) and await stored.answer_open_poll(
+            session=session, telegram_poll_id=telegram_poll_id, user_id=user_id,
+            option_ids=list(option_ids), update_id=update_id, now=now):
+        return Answered("retracted" if not option_ids else "counted")
     poll = await stored.poll_of_message(session=session, telegram_poll_id=telegram_poll_id)
     if poll is None:
         return Answered("unknown")
-    if poll.state != PollState.open or poll.closes_at <= (now or utcnow()):
+    if poll.state != PollState.open or poll.closes_at <= now:
         return Answered("closed", poll)
     if any(not 0 <= i < len(poll.options) for i in option_ids) or len(option_ids) > 1:
         return Answered("invalid", poll)

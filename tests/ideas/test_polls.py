@@ -212,5 +212,28 @@ async def test_answers_handled_out_of_order_keep_the_newest(any_database_url,
             await session.commit()
             result = await polls.tally(session=session, poll=await session.get(Poll, poll.id))
             assert (result.voters, result.counts) == (1, [0, 1])
+            for choice in ([-1], [0, 1]):  # not a native poll's answer: refused, nothing stored
+                assert (await polls.record_answer(session=session, telegram_poll_id="p1",
+                                                  user_id=8, option_ids=choice, update_id=15)
+                        ).outcome == "invalid"
+            assert (await polls.record_answer(session=session, telegram_poll_id="p2", user_id=8,
+                                              option_ids=[0], update_id=16)).outcome == "unknown"
+            later = poll.closes_at + timedelta(seconds=1)  # its time is up, not yet closed
+            assert (await polls.record_answer(session=session, telegram_poll_id="p1", user_id=8,
+                                              option_ids=[0], update_id=17, now=later)
+                    ).outcome == "closed"
+            poll = await session.get(Poll, poll.id)
+            poll.state = "closed"
+            session.add(poll)
+            await session.commit()
+            assert (await polls.record_answer(session=session, telegram_poll_id="p1", user_id=7,
+                                              option_ids=[0], update_id=18)).outcome == "closed"
+            await session.commit()
+            assert await answers_of_session(session, poll.id) == {7: [1]}
     finally:
         await engine.dispose()
+
+
+async def answers_of_session(session, poll_id: int) -> dict[int, list[int]]:
+    rows = (await session.exec(select(PollAnswer).where(PollAnswer.poll_id == poll_id))).all()
+    return {row.user_id: row.option_ids for row in rows}

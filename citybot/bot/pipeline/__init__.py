@@ -7,7 +7,8 @@ aiogram's own come first, then ours, registered by `install` in this order:
 
 1. aiogram: its errors middleware (a failure goes to errors.py, below), the user/chat context,
    and the FSM context — the conversation's lock (one update at a time per chat, across workers
-   through Redis) and its state.
+   through Redis) and its state; not for a poll_answer, which belongs to no conversation
+   (`stateless.ConversationState`).
 2. `update.AskBeforeSaving` — an update from the staff group: the sender's membership is
    asked of Telegram now (`dialogs.staff.access.is_staff`, cached a minute), before the
    transaction opens, so the staff-only check later needs no Bot API call inside it.
@@ -58,7 +59,8 @@ in the update's own session (SQLStorage is handed `current_session.get`); in Red
 
 The modules: scope.py (UpdateScope, `current_update`, `current_session`), update.py (the
 update middlewares), requests.py (the request middlewares), conversation.py (Redis state held
-until the commit, RestoreLostStep), flood.py (FloodGuard). Beside the package,
+until the commit, RestoreLostStep), stateless.py (aiogram's FSM middleware but for poll
+answers), flood.py (FloodGuard). Beside the package,
 citybot/bot/outages.py tells an outage from a bug, and errors.py answers failures.
 """
 
