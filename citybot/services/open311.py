@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, type_coerce
+from sqlalchemy import String, cast
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col, select
@@ -200,27 +200,35 @@ def _matching(filters: Filters, limit: int, *columns: Any) -> Any:
 
 async def request_keys(*, session: AsyncSession, filters: Filters,
                        limit: int = MAX_RESULTS) -> list[tuple[int, Any]]:
-    """(id, updated_at as stored, to the microsecond) of the requests the filters ask for,
-    newest first: read from ix_reports_created_status alone when only status and dates
-    filter."""
-    stored = type_coerce(Report.updated_at, String).label("updated_at")  # not parsed
-    query = _matching(filters, limit, Report.id, stored)
-    return [(number, updated) for number, updated in (await session.exec(query)).all()]
+    """(id, updated_at as text) of the requests the filters ask for, newest first: read from
+    ix_reports_created_status alone when only status and dates filter."""
+    query = _matching(filters, limit, Report.id, cast(Report.updated_at, String))
+    rows = await (await session.connection()).execute(query)  # Core: no ORM result to build
+    return [(number, updated) for number, updated in rows.all()]
 
 
-async def find_requests(*, session: AsyncSession, filters: Filters,
-                        limit: int = MAX_RESULTS) -> tuple[list[Any], dict[int, str]]:
-    """Rows of REQUEST_COLUMNS, newest first, and their public notes."""
-    query = _matching(filters, limit, *REQUEST_COLUMNS, Resident.first_name).outerjoin(
-        Resident, Resident.id == Report.reporter_id)  # the name, only to be masked
-    found = list((await session.exec(query)).all())
-    if not found:
-        return [], {}
-    notes = await public_notes(session=session, report_ids=_matching(
-        filters, limit, Report.id).subquery())
-    names = {row[0]: tuple(row[-1].split()) for row in found if row[-1]}
-    masked = {number: public.mask(note, names.get(number, ())) for number, note in notes.items()}
-    return [_public_row(row[:-1], names.get(row[0], ())) for row in found], masked
+# the latest note an official (or the city's own system) gave with a status change: what the
+# residents were told; internal comments and the residents' own words are left out
+LATEST_NOTE = select(ReportEvent.note).where(
+    ReportEvent.report_id == Report.id, ReportEvent.kind == EventKind.status,
+    col(ReportEvent.note).is_not(None), ReportEvent.actor_kind != "resident",
+).order_by(col(ReportEvent.id).desc()).limit(1).correlate(Report).scalar_subquery()
+
+
+async def find_requests(*, session: AsyncSession, filters: Filters, limit: int = MAX_RESULTS,
+                        only: Container[int] | None = None) -> list[tuple[Any, ...]]:
+    """Rows of REQUEST_COLUMNS as the public may read them, each with its public note last,
+    newest first, in one statement; `only`: the ids to make public (the caller has the rest)."""
+    query = _matching(filters, limit, *REQUEST_COLUMNS, LATEST_NOTE, Resident.first_name
+                      ).outerjoin(Resident, Resident.id == Report.reporter_id)  # to be masked
+    found = []
+    for row in (await (await session.connection()).execute(query)).all():
+        if only is None or row[0] in only:
+            names = tuple(row[-1].split()) if row[-1] else ()
+            note = row[-2]
+            found.append((*_public_row(row[:-2], names),
+                          public.mask(note, names) if note else None))
+    return found
 
 
 def _public_row(row: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
@@ -232,18 +240,6 @@ def _public_row(row: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
     return (number, status, category, department,
             public.mask(replacement or description, names), created, updated, due,
             public.mask(address) if address else address, lat, lon, media_url)
-
-
-async def public_notes(*, session: AsyncSession, report_ids: Any) -> dict[int, str]:
-    """The latest note an official (or the city's own system) gave with a status change: what
-    the residents were told. Internal comments and the residents' own words are left out.
-    `report_ids`: a subquery of ids (one statement, not a thousand parameters)."""
-    query = select(ReportEvent.report_id, ReportEvent.note).where(
-        and_(col(ReportEvent.report_id).in_(select(report_ids.c.id)),
-             ReportEvent.kind == EventKind.status,
-             col(ReportEvent.note).is_not(None), ReportEvent.actor_kind != "resident"),
-    ).order_by(ReportEvent.id)
-    return {report_id: note for report_id, note in (await session.exec(query)).all()}
 
 
 @dataclass(frozen=True)
@@ -259,9 +255,9 @@ class Names:
                    {d.id: d.name.get(lang) for d in config.departments})
 
 
-def request_of(row: Any, note: str | None, names: Names) -> dict[str, Any]:
+def request_of(row: Any, names: Names) -> dict[str, Any]:
     (number, status, category, department, description, created, updated, due, address,
-     lat, lon, media_url) = row
+     lat, lon, media_url, note) = row
     return {
         "service_request_id": str(number),
         "status": public_status(status),
@@ -284,10 +280,10 @@ def request_of(row: Any, note: str | None, names: Names) -> dict[str, Any]:
 
 
 async def requests(*, session: AsyncSession, config: CityConfig, filters: Filters,
-                   lang: str) -> list[dict[str, Any]]:
-    rows, notes = await find_requests(session=session, filters=filters)
+                   lang: str, only: Container[int] | None = None) -> list[dict[str, Any]]:
     names = Names.of(config, lang)
-    return [request_of(row, notes.get(row[0]), names) for row in rows]
+    return [request_of(row, names)
+            for row in await find_requests(session=session, filters=filters, only=only)]
 
 
 def parse_id(value: str) -> int:

@@ -173,19 +173,17 @@ async def requests_json(*, session: Any, runtime: Any, filters: open311.Filters,
     """GET requests.json: which requests from the index (id, updated), the rest from what was
     rendered before; only the requests not seen in that state are read and rendered."""
     keys = await open311.request_keys(session=session, filters=filters)
-    missing = [number for number, updated in keys if rendered.get((number, updated, lang)) is None]
+    missing = {number for number, updated in keys if rendered.get((number, updated, lang)) is None}
     fresh: dict[int, bytes] = {}
     if missing:
         updated = dict(keys)
         # a few: by id; most of the answer (a window asked for the first time): by the same
         # filters again, one range scan of the index rather than a thousand ids to send
-        wanted = open311.Filters(ids=missing) if len(missing) <= FEW else filters
+        wanted = open311.Filters(ids=sorted(missing)) if len(missing) <= FEW else filters
         for item in await open311.requests(session=session, config=runtime.config, lang=lang,
-                                           filters=wanted):
+                                           filters=wanted, only=missing):
             number = int(item["service_request_id"])
-            if number not in updated:  # filed since the keys were read: the next answer has it
-                continue
-            fresh[number] = dump_json(item)
+            fresh[number] = dump_json(item, kept=True)
             # kept under the state read first: had it changed since, the next answer reads
             # its new state (updated_at only moves on, so the old key never comes back)
             rendered.put((number, updated[number], lang), fresh[number])
