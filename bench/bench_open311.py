@@ -186,7 +186,7 @@ def card_numbers(emu, group) -> Counter:
 async def measure(url: str, count: int) -> dict[str, float]:
     from sqlmodel import func, select
 
-    from citybot.bot.app import settle_memory
+    from citybot.bot.memory import settle_memory
     from citybot.config import load_config
     from citybot.emulator import TelegramEmulator
     from citybot.geo import CityMap

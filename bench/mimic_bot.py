@@ -14,10 +14,12 @@ before the bot answers.
 from __future__ import annotations
 
 import asyncio
-import gc
 import itertools
 import os
 
+import citybot  # noqa: F401  aiogram's types built on first use, as in CityBot (lazy_types.py)
+
+# isort: split
 import orjson
 import uvloop
 from aiogram import Bot, Dispatcher, F
@@ -62,6 +64,7 @@ async def main() -> None:
     # what CityBot adopted (citybot/bot/app.py: build_bot, cli.py: run_async), the mimic too:
     # orjson for the session's JSON, each call one JSON body (citybot/bot/session.py), uvloop
     # as the event loop
+    from citybot.bot.memory import settle_memory
     from citybot.bot.session import JsonBodySession
 
     session = JsonBodySession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"]),
@@ -110,9 +113,7 @@ async def main() -> None:
         await bot.send_message(staff_chat, f"#{number} card", reply_markup=inline(
             [("Take", f"st1:take:{number}:")]))
 
-    # as `citybot run` does once its bot is built (citybot/bot/app.py: settle_memory)
-    gc.collect()
-    gc.freeze()
+    settle_memory()  # as `citybot run` does once its bot is built
     await dp.start_polling(bot, handle_signals=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 from datetime import timedelta
@@ -150,15 +149,6 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
                        poll_answers.build_router(), residents)
     run_sync_filters_on_loop(dp)
     return dp
-
-
-def settle_memory() -> None:
-    """Called once the bot is built: what start-up made — imports, the NLU model, the knowledge
-    base, the city map — lives as long as the process. Collected once, then frozen out of the
-    collector's scans, which would otherwise walk it again and again while residents wait
-    (bench_report_flow: about a tenth less CPU per update)."""
-    gc.collect()
-    gc.freeze()
 
 
 RESIDENT_COMMANDS = ("start", "report", "my", "propose", "ideas", "subscribe", "settings", "human",

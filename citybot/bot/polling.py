@@ -16,9 +16,9 @@ from citybot.bot.app import (
     build_dispatcher,
     build_storage,
     set_commands,
-    settle_memory,
 )
 from citybot.bot.leadership import Leadership, Singletons, lease_timing, worker_id
+from citybot.bot.memory import settle_memory
 from citybot.bot.startup import check_staff_chat, load_nlu
 from citybot.config import CityConfig
 from citybot.runtime import build_runtime

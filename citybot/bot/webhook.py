@@ -35,7 +35,6 @@ from citybot.bot.app import (
     build_dispatcher,
     build_storage,
     set_commands,
-    settle_memory,
 )
 from citybot.bot.leadership import (
     RENEW_EVERY,
@@ -45,6 +44,7 @@ from citybot.bot.leadership import (
     lease_timing,
     worker_id,
 )
+from citybot.bot.memory import settle_memory
 from citybot.bot.metrics import Metrics
 from citybot.bot.outages import describe, is_outage
 from citybot.bot.startup import check_staff_chat, load_nlu
