@@ -87,7 +87,8 @@ class SQLStorage(BaseStorage):
         if row["state"] == state and row["data"] == data:
             return  # nothing changes: no write
         async with self._session() as session:
-            await session.exec(_upsert(self._dialect), params={
+            connection = await session.connection()  # Core: no ORM execution to set up
+            await connection.execute(_upsert(self._dialect), {
                 "key": row_key, "updated_at": utcnow(), **row})
             self._forget_on_rollback(session, row_key)
         self._known[row_key] = (row["state"], row["data"])

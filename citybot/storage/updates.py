@@ -26,7 +26,8 @@ def _claim(dialect: str) -> Any:
 
 async def claim_update(*, session: AsyncSession, bot_id: int, update_id: int) -> bool:
     """Record the update in the current transaction; False when it was handled already."""
-    result = await session.exec(_claim(session.bind.dialect.name), params={
+    connection = await session.connection()  # a Core statement: no ORM execution to set up
+    result = await connection.execute(_claim(session.bind.dialect.name), {
         "bot_id": bot_id, "update_id": update_id, "processed_at": utcnow()})
     return result.first() is not None
 
