@@ -56,6 +56,10 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # 7 or more digits with at most two separators between each: +7 (912) 345-67-89,
 # 8 912 345 67 89, (555) 123-4567, a card number, a passport
 DIGITS = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,}(?!\w)")
+# the heart of DIGITS, without what stops the regular expression engine from skipping ahead to
+# a digit (the look-behind): a text it finds nothing in has nothing DIGITS would mask, and it
+# is looked through two to three times faster (a resident's paragraph: 3 µs instead of 11)
+NUMBER_LIKE = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
 DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{4}\s?[-–]\s?\d{4}")  # 12.11.2024, 2019-2024
 
 
@@ -75,6 +79,8 @@ def mask(text: str | None, names: tuple[str, ...] = ()) -> str:
     for name in names:
         if len(name) >= 2 and name.casefold() in text.casefold():
             text = _name_pattern(name).sub(MASK, text)
+    if NUMBER_LIKE.search(text) is None:
+        return text
     return DIGITS.sub(_digits, text)
 
 

@@ -270,3 +270,11 @@ async def test_kept_answers_are_the_fresh_ones(web_bot, http, api, api_key, monk
     _, _, fresh = await get(http, f"{api}/requests.json")
     assert again == fresh and json.loads(again)[1]["status_notes"] == "Filled"
     assert json.loads(again)[0] == json.loads(first)[0]
+    # another question whose answer is kept already: the kept requests reused, the answer
+    # still what a fresh reading gives
+    _, _, open_ones = await get(http, f"{api}/requests.json?status=open")
+    web_bot.web_app[server.RENDERED].items.clear()
+    _, _, open_fresh = await get(http, f"{api}/requests.json?status=open")
+    assert open_ones == open_fresh
+    assert [int(item["service_request_id"]) for item in json.loads(open_ones)] == \
+        [filed[2], filed[0]]

@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citybot.services import public
 from citybot.services.workflow import Actor, Refused
@@ -194,3 +196,13 @@ def test_the_page_language_follows_accept_language(header: str, lang: str) -> No
     assert choose_language(request, "ru") == lang
     assert choose_language(make_mocked_request("GET", "/?lang=en", headers={
         "Accept-Language": header}), "ru") == "en"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789 ().-+abю\n_", max_size=40))
+def test_the_quick_look_for_numbers_misses_none(text: str) -> None:
+    """mask looks for something number-like first, and only then for what DIGITS masks:
+    whatever the text, the result is DIGITS's."""
+    from citybot.services import public
+
+    assert public.mask(text) == public.DIGITS.sub(public._digits, text)
