@@ -44,6 +44,7 @@ from citybot.dialogs import (
     subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
+from citybot.dialogs.gates import gate_routers
 from citybot.outbox import Courier, courier_for
 from citybot.runtime import Runtime
 
@@ -147,6 +148,7 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
                        staff.build_router(runtime.staff_chat_id),
                        staff.build_guard_router(runtime.staff_chat_id),
                        poll_answers.build_router(), residents)
+    gate_routers(dp)  # a router is tried only when one of its handlers could take the update
     run_sync_filters_on_loop(dp)
     return dp
 

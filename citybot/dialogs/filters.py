@@ -72,4 +72,5 @@ def _on_loop(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     async def on_loop(*args: Any, **kwargs: Any) -> Any:
         return check(*args, **kwargs)
 
+    on_loop.wrapped_filter = check  # type: ignore[attr-defined]  # what it runs, for tests
     return on_loop

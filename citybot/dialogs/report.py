@@ -103,9 +103,12 @@ async def show_step(
 
 
 async def advance(
-    message: Message, draft: ReportDraft, state: FSMContext, texts: Texts, runtime: Runtime
+    message: Message, draft: ReportDraft, state: FSMContext, texts: Texts, runtime: Runtime,
+    **answer: object,
 ) -> None:
-    reports.touch(draft, step=next_step(draft, draft.step), editing=False)
+    """Save the resident's `answer` to this step with the move to the next (one write), and ask
+    the next step's question."""
+    await reports.touch(draft, **answer, step=next_step(draft, draft.step), editing=False)
     await show_step(message, draft, state, texts, runtime)
 
 
@@ -150,7 +153,8 @@ async def begin(
             keyboards.buttons(("button-continue", "resume"), ("button-start-over", "restart"),
                               texts=texts)))
         return
-    draft = await reports.start_draft(session=session, resident=resident, step="category")
+    draft = await reports.start_draft(session=session, resident=resident, step="category",
+                                      replaces=False)
     await show_step(message, draft, state, texts, runtime)
 
 
@@ -180,7 +184,7 @@ async def on_resume(query: CallbackQuery, state: FSMContext, draft: ReportDraft 
     if draft is None:
         await query.message.answer(texts("report-draft-gone"))
         return
-    reports.touch(draft)
+    await reports.touch(draft)
     await show_step(query.message, draft, state, texts, runtime)
 
 
@@ -196,14 +200,14 @@ async def on_restart(query: CallbackQuery, state: FSMContext, session: AsyncSess
 async def on_category_confirmed(query: CallbackQuery, state: FSMContext, draft: ReportDraft,
                                 texts: Texts, runtime: Runtime) -> None:
     await query.answer()
-    reports.touch(draft, category=draft.suggested_category)
-    await advance(query.message, draft, state, texts, runtime)
+    await advance(query.message, draft, state, texts, runtime,
+                  category=draft.suggested_category)
 
 
 async def on_choose_another(query: CallbackQuery, state: FSMContext, draft: ReportDraft,
                             texts: Texts, runtime: Runtime) -> None:
     await query.answer()
-    reports.touch(draft, step="category")
+    await reports.touch(draft, step="category")
     await show_step(query.message, draft, state, texts, runtime)
 
 
@@ -213,8 +217,7 @@ async def on_category(query: CallbackQuery, callback_data: CategoryPick, state: 
     if callback_data.category not in {c.id for c in runtime.config.categories}:
         await query.message.answer(texts("report-need-category"))
         return
-    reports.touch(draft, category=callback_data.category)
-    await advance(query.message, draft, state, texts, runtime)
+    await advance(query.message, draft, state, texts, runtime, category=callback_data.category)
 
 
 # ---- description ----------------------------------------------------------------------------
@@ -233,8 +236,7 @@ async def take_description(message: Message, text: str, draft: ReportDraft, stat
         await message.answer(texts("report-description-too-short",
                                    min=limits.min_description_chars))
     else:
-        reports.touch(draft, description=text.strip())
-        await advance(message, draft, state, texts, runtime)
+        await advance(message, draft, state, texts, runtime, description=text.strip())
 
 
 async def on_description(message: Message, state: FSMContext, draft: ReportDraft, texts: Texts,
@@ -244,7 +246,7 @@ async def on_description(message: Message, state: FSMContext, draft: ReportDraft
 
 async def on_description_photo(message: Message, state: FSMContext, draft: ReportDraft,
                                texts: Texts, runtime: Runtime) -> None:
-    add_photo(draft, message, runtime.config.reports.max_photos)
+    await add_photo(draft, message, runtime.config.reports.max_photos)
     if message.caption:
         await take_description(message, message.caption, draft, state, texts, runtime)
     elif first_of_album(draft, message):
@@ -265,11 +267,11 @@ async def take_point(message: Message, latitude: float, longitude: float, draft:
         return
     address = address or await runtime.geocoding.describe(latitude, longitude, texts.lang)
     district = runtime.city_map.district_of(latitude, longitude)
-    reports.touch(draft, latitude=latitude, longitude=longitude, address=address,
-                  district=district.id if district else None)
     # the next step (draft and conversation) is saved with the place, before the bot speaks:
     # one commit, so a database outage between the two messages cannot keep one, lose the other
-    reports.touch(draft, step=next_step(draft, draft.step), editing=False)
+    await reports.touch(draft, latitude=latitude, longitude=longitude, address=address,
+                        district=district.id if district else None,
+                        step=next_step(draft, draft.step), editing=False)
     await state.set_state(getattr(ReportFlow, draft.step))
     await message.answer(texts("report-address-found", address=address),
                          reply_markup=ReplyKeyboardRemove())
@@ -335,8 +337,8 @@ async def on_keep_address(query: CallbackQuery, state: FSMContext, draft: Report
     if not typed:
         await query.message.answer(texts("report-need-location"))
         return
-    reports.touch(draft, address=typed, latitude=None, longitude=None, district=None)
-    reports.touch(draft, step=next_step(draft, draft.step), editing=False)  # as in take_point
+    await reports.touch(draft, address=typed, latitude=None, longitude=None, district=None,
+                        step=next_step(draft, draft.step), editing=False)  # as in take_point
     await state.set_state(getattr(ReportFlow, draft.step))
     await query.message.answer(texts("report-address-found", address=typed),
                                reply_markup=ReplyKeyboardRemove())
@@ -345,14 +347,14 @@ async def on_keep_address(query: CallbackQuery, state: FSMContext, draft: Report
 
 # ---- photos ---------------------------------------------------------------------------------
 
-def add_photo(draft: ReportDraft, message: Message, limit: int) -> bool:
+async def add_photo(draft: ReportDraft, message: Message, limit: int) -> bool:
     """Keep the photo (its largest size); False when the draft is full."""
     if len(draft.photos) >= limit:
         return False
     biggest = message.photo[-1]
     photos = [*draft.photos, {"file_id": biggest.file_id, "group": message.media_group_id,
                               "file_unique_id": biggest.file_unique_id}]
-    reports.touch(draft, photos=photos)
+    await reports.touch(draft, photos=photos)
     return True
 
 
@@ -364,7 +366,7 @@ def first_of_album(draft: ReportDraft, message: Message) -> bool:
 
 async def on_photo(message: Message, draft: ReportDraft, texts: Texts, runtime: Runtime) -> None:
     limit = runtime.config.reports.max_photos
-    if not add_photo(draft, message, limit):
+    if not await add_photo(draft, message, limit):
         if message.media_group_id is None:
             await message.answer(texts("report-photos-full", max=limit))
         return
@@ -400,9 +402,8 @@ async def on_edit_field(query: CallbackQuery, callback_data: ReportAction, state
     if field not in ORDER:
         await query.message.answer(texts("report-need-button"))
         return
-    reports.touch(draft, step=field, editing=field != "summary")
-    if field == "photos":
-        reports.touch(draft, photos=[])
+    cleared = {"photos": []} if field == "photos" else {}
+    await reports.touch(draft, step=field, editing=field != "summary", **cleared)
     await show_step(query.message, draft, state, texts, runtime)
 
 
@@ -442,7 +443,7 @@ async def on_send(query: CallbackQuery, state: FSMContext, session: AsyncSession
 
 async def offer_duplicate(message: Message, draft: ReportDraft, state: FSMContext, texts: Texts,
                           report: Any, metres: float) -> None:
-    reports.touch(draft, step="duplicate", duplicate_checked=True)
+    await reports.touch(draft, step="duplicate", duplicate_checked=True)
     await state.set_state(ReportFlow.duplicate)
     description = report.description if len(report.description) <= 80 else \
         report.description[:77] + "…"
@@ -459,8 +460,8 @@ async def file(message: Message, draft: ReportDraft, state: FSMContext, session:
     filed = await reports.file_report(session=session, draft=draft, config=runtime.config,
                                       staff_chat_id=runtime.staff_chat_id)
     report = filed.report
-    await state.clear()
-    await state.update_data(last_report=report.id)
+    await state.set_data({"last_report": report.id})  # the conversation's only memory now
+    await state.set_state(None)
     department = runtime.config.department(report.department).name.get(texts.lang)
     district = runtime.config.city.district(report.district) if report.district else None
     await message.answer(

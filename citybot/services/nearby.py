@@ -4,7 +4,10 @@ reports around a point reads a handful of index entries, not the whole table."""
 from __future__ import annotations
 
 import math
+from functools import cache
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,19 +36,26 @@ def cells_around(latitude: float, longitude: float, radius_m: float) -> list[int
     return [row * _ROW + column for row in rows for column in columns]
 
 
+@cache
+def _candidates() -> Any:
+    """Built once: every report filed asks it (building costs more than running it)."""
+    return select(Report.id, Report.latitude, Report.longitude).where(
+        Report.category == bindparam("category"),
+        col(Report.geocell).in_(bindparam("cells", expanding=True)),
+        col(Report.status).in_([status.value for status in OPEN_STATUSES]),
+    )
+
+
 async def open_reports_nearby(
     *, session: AsyncSession, category: str, latitude: float, longitude: float,
     radius_m: float, limit: int = 3,
 ) -> list[tuple[Report, float]]:
     """Open reports of the category within `radius_m`, nearest first, with their distance."""
-    candidates = select(Report.id, Report.latitude, Report.longitude).where(
-        Report.category == category,
-        col(Report.geocell).in_(cells_around(latitude, longitude, radius_m)),
-        col(Report.status).in_([status.value for status in OPEN_STATUSES]),
-    )
+    rows = await session.exec(_candidates(), params={
+        "category": category, "cells": cells_around(latitude, longitude, radius_m)})
     near = sorted(
         (metres, report_id)
-        for report_id, lat, lon in (await session.exec(candidates)).all()
+        for report_id, lat, lon in rows.all()
         if (metres := distance_m((latitude, longitude), (lat, lon))) <= radius_m
     )[:limit]
     if not near:

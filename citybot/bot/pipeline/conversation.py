@@ -150,6 +150,6 @@ class RestoreLostStep(BaseMiddleware):
             return
         await data["state"].set_state(step)
         data["raw_state"] = step.state
-        reports.touch(draft)  # once: the draft is now newer than Redis's memory
+        await reports.touch(draft)  # once: the draft is now newer than Redis's memory
         log.warning("conversation step restored from the draft resident_id=%s step=%s",
                     resident.id, draft.step)

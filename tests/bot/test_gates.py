@@ -1,0 +1,163 @@
+"""The routers' gates (citybot/dialogs/gates.py) never turn away an update that one of their
+handlers would take: the filters whose needs a gate knows are run for real, as aiogram runs
+them, on every sample update in every conversation state, and wherever a handler's all pass,
+its router's gate passes too."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackQueryFilter
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import CallbackQuery, Chat, Message, User
+
+from citybot.bot.app import build_dispatcher
+from citybot.dialogs.filters import MENU_KEYS, MenuButton
+from citybot.dialogs.gates import CallbackGate, MessageGate
+from citybot.i18n import Translator
+
+USER = User(id=7, is_bot=False, first_name="Anna")
+CHAT = Chat(id=7, type="private")
+
+
+class FakeBot:
+    """What a command filter asks of the bot: who it is (for /command@name)."""
+
+    async def me(self) -> User:
+        return User(id=1, is_bot=True, first_name="CityBot", username="citybot")
+
+
+def message(text: str | None = None, caption: str | None = None) -> Message:
+    return Message(message_id=1, date=datetime.now(UTC), chat=CHAT, from_user=USER, text=text,
+                   caption=caption)
+
+
+def query(data: str) -> CallbackQuery:
+    return CallbackQuery(id="1", from_user=USER, chat_instance="c", data=data,
+                         message=message("card"))
+
+
+@pytest.fixture(scope="module")
+def dispatcher(city_config):
+    runtime = SimpleNamespace(config=city_config, staff_chat_id=city_config.staff.chat_id,
+                              translator=Translator(default="en"))
+    return build_dispatcher(runtime, MemoryStorage()), runtime
+
+
+def leaves(router):
+    if not router.sub_routers:
+        yield router
+    for child in router.sub_routers:
+        yield from leaves(child)
+
+
+def gate_of(observer, kind):
+    gates = [f.callback for f in observer._handler.filters or () if isinstance(f.callback, kind)]
+    return gates[0] if gates else None
+
+
+def unwrapped(handler_filter):
+    """The filter itself (run_sync_filters_on_loop wraps the synchronous ones)."""
+    return getattr(handler_filter.callback, "wrapped_filter", handler_filter.callback)
+
+
+def known_needs(handler) -> list:
+    """The handler's filters whose needs a gate knows (the rest it does not rely on)."""
+    return [f for f in handler.filters or () if isinstance(
+        unwrapped(f), Command | MenuButton | State | StateFilter | CallbackQueryFilter)]
+
+
+def states_in_use(dispatcher) -> list[str | None]:
+    found: set[str | None] = {None, "SomeoneElsesFlow:step"}
+    for router in leaves(dispatcher):
+        for observer in (router.message, router.callback_query):
+            for handler in observer.handlers:
+                for f in handler.filters or ():
+                    check = unwrapped(f)
+                    if isinstance(check, State):
+                        found.add(check.state)
+                    if isinstance(check, StateFilter):
+                        for state in check.states:
+                            if isinstance(state, State):
+                                found.add(state.state)
+                            elif isinstance(state, type) and issubclass(state, StatesGroup):
+                                found.update(state.__all_states_names__)
+    return sorted(found, key=str)
+
+
+def sample_texts(dispatcher, runtime) -> list[Message]:
+    texts = ["hello", "a pothole on Lenina 5", "  ", "/", "/nosuchcommand", "/REPORT",
+             "/report@citybot", "/report@otherbot", "/start payload", "Settings!", "⚙️"]
+    for router in leaves(dispatcher):
+        for handler in router.message.handlers:
+            for f in handler.filters or ():
+                if isinstance(f.callback, Command):
+                    texts += [f"/{c}" for c in f.callback.commands if isinstance(c, str)]
+    for key in MENU_KEYS:
+        texts += list(runtime.translator.all(key))
+    return [message(text) for text in texts] + [message(caption="/report"), message()]
+
+
+def sample_queries(dispatcher) -> list[CallbackQuery]:
+    data = ["", "nonsense", "rep1", "rep1:send:", "cat1:pothole", "faq1|3", "st1:take:5:"]
+    for router in leaves(dispatcher):
+        for handler in router.callback_query.handlers:
+            for f in handler.filters or ():
+                if isinstance(f.callback, CallbackQueryFilter):
+                    data.append(f.callback.callback_data.__prefix__ + ":x:1:")
+    return [query(d) for d in data]
+
+
+async def test_gates_are_set_where_a_resident_goes(dispatcher) -> None:
+    dp, _ = dispatcher
+    gated = {router.name for router in leaves(dp)
+             if gate_of(router.callback_query, CallbackGate) or gate_of(router.message,
+                                                                          MessageGate)}
+    assert {"report", "proposals", "privacy", "settings", "menu"} <= gated
+
+
+async def test_a_gate_lets_in_whatever_a_known_filter_of_its_handlers_takes(dispatcher) -> None:
+    dp, runtime = dispatcher
+    bot = FakeBot()
+    states = states_in_use(dp)
+    texts, queries = sample_texts(dp, runtime), sample_queries(dp)
+    checked = 0
+    for router in leaves(dp):
+        for observer, kind, events in ((router.message, MessageGate, texts),
+                                       (router.callback_query, CallbackGate, queries)):
+            gate = gate_of(observer, kind)
+            if gate is None:
+                continue
+            for handler, event, state in itertools.product(observer.handlers, events, states):
+                data = {"bot": bot, "runtime": runtime, "raw_state": state}
+                needs = known_needs(handler)
+                assert needs, f"{router.name} is gated, but {handler.callback.__name__} has no " \
+                              "filter whose need its gate knows"
+                # the handler takes the update only if all its filters pass: when the known
+                # ones all do (run as aiogram runs them), the gate must let the update in
+                if all([await f.call(event, **data) for f in needs]):
+                    checked += 1
+                    admitted = await (gate(event, runtime=runtime, raw_state=state)
+                                      if kind is MessageGate else gate(event))
+                    assert admitted, (router.name, handler.callback.__name__,
+                                      getattr(event, "data", None) or event.text, state)
+    assert checked > 200  # the samples reach the handlers' filters
+
+
+async def test_a_gate_turns_away_what_none_of_its_handlers_could_take(dispatcher) -> None:
+    dp, runtime = dispatcher
+    report = next(router for router in leaves(dp) if router.name == "report")
+    message_gate = gate_of(report.message, MessageGate)
+    callback_gate = gate_of(report.callback_query, CallbackGate)
+    assert not await message_gate(message("hello"), runtime=runtime, raw_state=None)
+    assert not await message_gate(message("/help"), runtime=runtime, raw_state=None)
+    assert await message_gate(message("/report"), runtime=runtime, raw_state=None)
+    assert await message_gate(message("hello"), runtime=runtime,
+                              raw_state="ReportFlow:description")
+    assert not await callback_gate(query("id1:open:3"))
+    assert await callback_gate(query("rep1:send:"))
