@@ -407,11 +407,11 @@ async def on_edit_field(query: CallbackQuery, callback_data: ReportAction, state
     await show_step(query.message, draft, state, texts, runtime)
 
 
-async def on_cancel(query: CallbackQuery, state: FSMContext, session: AsyncSession,
-                    draft: ReportDraft | None, texts: Texts) -> None:
+async def on_cancel(query: CallbackQuery, state: FSMContext, draft: ReportDraft | None,
+                    texts: Texts) -> None:
     await query.answer()
     if draft is not None:
-        await session.delete(draft)
+        await reports.drop_draft(draft)
     await state.clear()
     await query.message.answer(texts("report-cancelled"), reply_markup=keyboards.main_menu(texts))
 
@@ -484,7 +484,7 @@ async def on_follow(query: CallbackQuery, callback_data: ReportAction, state: FS
         return
     await query.answer()
     await reports.follow(session=session, report_id=number, resident_id=resident.id)
-    await session.delete(draft)
+    await reports.drop_draft(draft)
     await state.clear()
     await query.message.answer(texts("report-following", number=number),
                                reply_markup=keyboards.main_menu(texts))

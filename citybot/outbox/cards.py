@@ -173,7 +173,8 @@ async def deliver_card(
     bot: Bot, runtime: Runtime, session: AsyncSession, message: OutboxMessage
 ) -> int | None:
     """Post the card, then its photos as an album under it. Each step is committed as soon as
-    Telegram confirms it, so a retry after a failure resumes instead of posting twice."""
+    Telegram confirms it, so a retry after a failure resumes instead of posting twice (the
+    card's last step with the courier's record of the delivery, which commits next)."""
     report = await session.get(Report, message.payload["report_id"])
     photos = (await session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report.id)
                                  .order_by(ReportPhoto.position))).all()
@@ -187,7 +188,6 @@ async def deliver_card(
         report.card_chat_id, report.card_thread_id = chat_id, thread_id
         report.card_message_id = sent.message_id
         session.add(report)
-        await session.commit()
     if photos and not message.payload.get("photos_posted"):
         caption = texts("card-photos-caption", number=report.id)
         media = [InputMediaPhoto(media=photo.file_id, caption=caption if i == 0 else None)

@@ -62,29 +62,14 @@ async def claim_due(
     # a broadcast's thousands of deliveries go after what a resident or official waits for
     bulk = col(OutboxMessage.broadcast_id).is_not(None)
     query = select(OutboxMessage.id).where(due).order_by(bulk, OutboxMessage.id).limit(limit)
-    if session.bind.dialect.name == "postgresql":  # one statement: picked, claimed, read
-        picked = query.with_for_update(skip_locked=True).scalar_subquery()
-        claim_rows = update(OutboxMessage).where(col(OutboxMessage.id).in_(picked), due).values(
-            state=OutboxState.sending, claimed_by=claim, claimed_at=now).returning(OutboxMessage)
-        result = await session.exec(claim_rows.execution_options(
-            synchronize_session=False, populate_existing=True))
-        messages = sorted(result.scalars().all(), key=lambda message: message.id)
-        await session.commit()  # hold no transaction while the caller waits and sends
-        return messages
-    ids = list((await session.exec(query)).all())
-    if not ids:
-        await session.commit()
-        return []
-    await session.exec(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(ids), due)
-        .values(state=OutboxState.sending, claimed_by=claim, claimed_at=now)
-    )
-    await session.commit()
-    claimed = select(OutboxMessage).where(
-        col(OutboxMessage.id).in_(ids), OutboxMessage.claimed_by == claim,
-    ).order_by(OutboxMessage.id).execution_options(populate_existing=True)
-    messages = list((await session.exec(claimed)).all())
+    # one statement: picked (skipping rows another worker has locked, on PostgreSQL; SQLite
+    # has one writer at a time), claimed and read back
+    picked = query.with_for_update(skip_locked=True).scalar_subquery()
+    claim_rows = update(OutboxMessage).where(col(OutboxMessage.id).in_(picked), due).values(
+        state=OutboxState.sending, claimed_by=claim, claimed_at=now).returning(OutboxMessage)
+    result = await session.exec(claim_rows.execution_options(
+        synchronize_session=False, populate_existing=True))
+    messages = sorted(result.scalars().all(), key=lambda message: message.id)
     await session.commit()  # hold no transaction while the caller waits and sends
     return messages
 
