@@ -21,8 +21,10 @@ config = load_config("config.yml")
 assert config.geocoder.provider == "offline"
 runtime = build_runtime(Settings(BOT_TOKEN="1:x", DATABASE_URL=sys.argv[1]), config)
 asyncio.run(runtime.nlu.parse("на ул. Садовой 12 яма, the streetlight is out"))
-from citybot.bot.memory import settle_memory
+from citybot.bot.memory import COLLECTOR_THRESHOLDS, settle_memory
 settle_memory()
+import gc
+assert gc.get_freeze_count() > 100_000 and gc.get_threshold() == COLLECTOR_THRESHOLDS
 import aiogram.types
 built = [t for t in vars(aiogram.types).values()
          if isinstance(t, type) and issubclass(t, aiogram.types.TelegramObject)
