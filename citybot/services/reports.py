@@ -204,12 +204,15 @@ class NewReport:
 
 
 async def file_new(
-    *, session: AsyncSession, new: NewReport, config: CityConfig, staff_chat_id: int
+    *, session: AsyncSession, new: NewReport, config: CityConfig, staff_chat_id: int,
+    unfiled: bool = False,
 ) -> Filed:
     """File a report, routed to its department with its SLA, its card queued in the outbox
     (and, for a department with its own Open311 system, its forwarding), in the caller's
-    transaction. The one way a report comes into being."""
-    existing = await report_from_draft(session=session, token=new.token)
+    transaction. The one way a report comes into being. `unfiled`: the caller knows that no
+    report has the token yet (a draft still there: it goes with the report it becomes), so it
+    is not looked up (the unique token would still refuse a second report)."""
+    existing = None if unfiled else await report_from_draft(session=session, token=new.token)
     if existing is not None:
         return Filed(report=existing, new=False)
     category = config.category(new.category)
@@ -267,7 +270,7 @@ async def file_report(
 ) -> Filed:
     """Turn a complete draft into a report (see file_new); the draft is gone afterwards."""
     filed = await file_new(session=session, new=NewReport.from_draft(draft), config=config,
-                           staff_chat_id=staff_chat_id)
+                           staff_chat_id=staff_chat_id, unfiled=True)
     if filed.new:
         await drop_draft(draft)
     return filed
