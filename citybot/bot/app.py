@@ -44,7 +44,7 @@ from citybot.dialogs import (
     subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
-from citybot.dialogs.gates import gate_routers
+from citybot.dialogs.gates import gate_routers, in_groups
 from citybot.outbox import Courier, courier_for
 from citybot.runtime import Runtime
 
@@ -133,10 +133,10 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most
     # states, commands and buttons first; then free text by intent; then the fallbacks
-    residents.include_routers(*(dialog.build_router() for dialog in (
+    residents.include_routers(*in_groups(*(dialog.build_router() for dialog in (
         public_link, proposals, menu, settings, privacy, subscriptions, my_reports, aside,
         followup, handoff, report, questions,
-    )))
+    ))))  # in that order, passed four at a time where none of the four can take the update
     residents.include_router(intents.build_router(*(dialog.build_intent_router() for dialog in (
         report, questions, my_reports, handoff, subscriptions, menu, proposals,
     ))))

@@ -56,6 +56,17 @@ def leaves(router):
         yield from leaves(child)
 
 
+def every_router(router):
+    yield router
+    for child in router.sub_routers:
+        yield from every_router(child)
+
+
+def handlers_under(router, event):
+    """The handlers a router's gate speaks for: its own, or (a group) those of its routers."""
+    return [handler for leaf in leaves(router) for handler in leaf.observers[event].handlers]
+
+
 def gate_of(observer, kind):
     gates = [f.callback for f in observer._handler.filters or () if isinstance(f.callback, kind)]
     return gates[0] if gates else None
@@ -115,10 +126,12 @@ def sample_queries(dispatcher) -> list[CallbackQuery]:
 
 async def test_gates_are_set_where_a_resident_goes(dispatcher) -> None:
     dp, _ = dispatcher
-    gated = {router.name for router in leaves(dp)
+    gated = {router.name for router in every_router(dp)
              if gate_of(router.callback_query, CallbackGate) or gate_of(router.message,
                                                                           MessageGate)}
     assert {"report", "proposals", "privacy", "settings", "menu"} <= gated
+    groups = {name for name in gated if "+" in name}  # the dialogs, four routers a group
+    assert len(groups) == 3 and "followup+handoff+report+questions" in groups, groups
 
 
 async def test_a_gate_lets_in_whatever_a_known_filter_of_its_handlers_takes(dispatcher) -> None:
@@ -127,13 +140,14 @@ async def test_a_gate_lets_in_whatever_a_known_filter_of_its_handlers_takes(disp
     states = states_in_use(dp)
     texts, queries = sample_texts(dp, runtime), sample_queries(dp)
     checked = 0
-    for router in leaves(dp):
+    for router in every_router(dp):
         for observer, kind, events in ((router.message, MessageGate, texts),
                                        (router.callback_query, CallbackGate, queries)):
             gate = gate_of(observer, kind)
             if gate is None:
                 continue
-            for handler, event, state in itertools.product(observer.handlers, events, states):
+            handlers = handlers_under(router, observer.event_name)
+            for handler, event, state in itertools.product(handlers, events, states):
                 data = {"bot": bot, "runtime": runtime, "raw_state": state}
                 needs = known_needs(handler)
                 assert needs, f"{router.name} is gated, but {handler.callback.__name__} has no " \
