@@ -71,7 +71,10 @@ def make_engine(database_url: str) -> AsyncEngine:
         made.append(engine)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
     else:
-        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+        # up to 20 connections (docs/deployment.md), all kept: an overflow connection would be
+        # closed when returned, and under a burst the pool opened and closed one per update or
+        # so (a PostgreSQL connection costs a startup, its close, and a thread for the lookup)
+        engine = create_async_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=0,
                                      hide_parameters=True)
     return engine
 
