@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -44,7 +44,7 @@ from citybot.dialogs import (
     subscriptions,
 )
 from citybot.dialogs.filters import run_sync_filters_on_loop
-from citybot.dialogs.gates import gate_routers, in_groups
+from citybot.dialogs.gates import GatedRouter, gate_routers, in_groups
 from citybot.outbox import Courier, courier_for
 from citybot.runtime import Runtime
 
@@ -128,7 +128,7 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
                     runtime=runtime, telegram_resends=telegram_resends)
     dp.fsm = ConversationState(storage=storage, events_isolation=isolation)  # where aiogram's
     dp.update.outer_middleware(dp.fsm)  # goes: after the user context, before ours
-    residents = Router(name="residents")
+    residents = GatedRouter(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.message.outer_middleware(intents.ReadOnce())  # a text is parsed once at most

@@ -22,6 +22,7 @@ from aiogram.types import ErrorEvent
 
 from citybot.bot.outages import describe, is_outage
 from citybot.bot.pipeline.scope import UpdateScope
+from citybot.dialogs.gates import GatedRouter
 from citybot.i18n import Texts, pick_language
 from citybot.runtime import Runtime
 
@@ -72,6 +73,6 @@ async def on_error(event: ErrorEvent, runtime: Runtime, telegram_resends: bool =
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="errors")
+    router = GatedRouter(name="errors")
     router.errors.register(on_error)
     return router

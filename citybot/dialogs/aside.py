@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import FollowupAction
 from citybot.dialogs.followup import InReportConversation, end_button
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import Understanding
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -114,7 +115,7 @@ async def on_new(query: CallbackQuery, callback_data: FollowupAction, state: FSM
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own. Included before followup's."""
-    router = Router(name="aside")
+    router = GatedRouter(name="aside")
     router.message.register(on_text, StateFilter(None), F.text, InReportConversation(),
                             ReadsAsNew())
     router.callback_query.register(on_about, FollowupAction.filter(F.action == "about"))

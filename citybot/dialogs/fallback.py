@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.keyboards import main_menu
 from citybot.i18n import Texts
 
@@ -42,7 +43,7 @@ async def on_stale_button(query: CallbackQuery, texts: Texts) -> None:
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="fallback")
+    router = GatedRouter(name="fallback")
     router.message.register(on_sticker, F.sticker)
     router.message.register(on_voice, F.voice | F.video_note | F.audio)
     router.message.register(on_location, F.location | F.venue)

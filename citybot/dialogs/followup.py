@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import FollowupAction
 from citybot.dialogs.filters import menu_key_of
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.keyboards import main_menu
 from citybot.dialogs.states import FollowupFlow
 from citybot.i18n import Texts
@@ -209,7 +210,7 @@ async def on_unknown_followup(query: CallbackQuery, texts: Texts) -> None:
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="followup")
+    router = GatedRouter(name="followup")
     router.message.register(on_reason, FollowupFlow.reopen_reason, F.text,
                             ~F.text.startswith("/"))
     router.message.register(on_reason_not_text, FollowupFlow.reopen_reason,

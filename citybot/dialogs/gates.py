@@ -1,39 +1,76 @@
-"""Gates: a root filter on each router of handlers that lets an update in only when one of its
-handlers could take it.
+"""Gates: every router of ours is a `GatedRouter`, which asks one cheap synchronous check —
+its gate — before aiogram's road into it, and is passed over at once when the gate says no
+handler under it could take the update.
 
-aiogram tries a router's handlers one by one, and its filters are not free: each CallbackData
-filter splits the button's data and raises on a foreign prefix, each command filter parses the
-text. A resident's button press or step went through some fifty such checks, in a dozen
-routers, before reaching its own handler (bench/bench_report_flow.py: a tenth of an update's
-CPU). A gate knows what each handler needs at the least — a button prefix, a conversation
-state, a command, a menu button — and asks it in one cheap check. A router that only groups
-others (`in_groups`) gets the union of its routers' gates: an update goes past the whole
-group in one check.
+aiogram visits the routers of the tree one by one, and a visit is not free even when nothing
+in the router takes the update: the router's middlewares wrapped anew, its root filters
+called through aiogram's filter machinery, each handler's filters tried in turn — each
+CallbackData filter splits the button's data, each command filter parses the text. A
+resident's button press or step went past some twenty routers and fifty such checks before
+reaching its own handler (bench/bench_report_flow.py: about a tenth of an update's CPU, half
+of it the visits themselves). A gate knows what each handler needs at the least — a button
+prefix, a conversation state, a command, a menu button — and asks it in one check; a router
+under which nothing takes an event of a kind (a staff router and a resident's photo, the
+errors router and any message) is shut to that kind. A router that groups others gets the
+union of its routers' gates: an update goes past the whole group in one check (`in_groups`).
 
-A gate never turns away an update one of its router's handlers would take: it is set only
-where every handler has a filter whose need it knows (a group: where every router in it is
-gated), otherwise the router stays ungated."""
+A gate never turns away an update that one of its router's handlers would take: it is set
+only where every handler has a filter whose need it knows (a group: where every router in it
+is gated), otherwise the router stays ungated. It is asked before the router's outer
+middlewares, so a router with outer middlewares for an event is never gated for it: they
+run for every update that reaches the router, as aiogram runs them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import HandlerObject
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from citybot.dialogs.filters import MenuButton, menu_key_of
-from citybot.runtime import Runtime
 
 ANY = object()  # a state filter that admits every state: no need known
 
 
+class Gate(Protocol):
+    def admits(self, event: Any, data: dict[str, Any]) -> bool:
+        """Whether a handler under the router might take `event` (`data`: aiogram's)."""
+
+
+class GatedRouter(Router):
+    """A router whose `gates` (by event type: "message", "callback_query", …; set by
+    `gate_routers`) are asked before aiogram's road into it."""
+
+    def __init__(self, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.gates: dict[str, Gate] = {}
+
+    async def propagate_event(self, update_type: str, event: TelegramObject,
+                              **kwargs: Any) -> Any:
+        gate = self.gates.get(update_type)
+        if gate is not None and not gate.admits(event, kwargs):
+            return UNHANDLED
+        return await super().propagate_event(update_type, event, **kwargs)
+
+
+class Shut:
+    """Nothing under the router takes this kind of event."""
+
+    def admits(self, event: Any, data: dict[str, Any]) -> bool:
+        return False
+
+
+SHUT = Shut()
+
+
 @dataclass
-class MessageGate(Filter):
+class MessageGate:
     """A message that one of the router's handlers could take: it is in one of their states,
     starts like one of their commands, or is one of their menu buttons."""
 
@@ -42,9 +79,8 @@ class MessageGate(Filter):
     any_command: str = ""  # prefixes of commands given as patterns: any name may match
     menu_keys: set[str] = field(default_factory=set)
 
-    async def __call__(self, message: Message, runtime: Runtime,
-                       raw_state: str | None = None) -> bool:
-        if raw_state in self.states:
+    def admits(self, message: Message, data: dict[str, Any]) -> bool:
+        if data.get("raw_state") in self.states:
             return True
         text = message.text or message.caption
         words = text.split(maxsplit=1) if text and (self.commands or self.any_command) else ()
@@ -52,7 +88,8 @@ class MessageGate(Filter):
             prefix, name = words[0][0], words[0][1:].partition("@")[0].casefold()
             if prefix in self.any_command or (prefix, name) in self.commands:
                 return True
-        return bool(self.menu_keys) and menu_key_of(message.text, runtime) in self.menu_keys
+        return bool(self.menu_keys) and menu_key_of(message.text, data["runtime"]) \
+            in self.menu_keys
 
     def add(self, other: MessageGate) -> None:
         self.states |= other.states
@@ -60,33 +97,66 @@ class MessageGate(Filter):
         self.any_command += other.any_command
         self.menu_keys |= other.menu_keys
 
+    def add_needs_of(self, handler: HandlerObject) -> bool:
+        """Adds what `handler` needs at the least; False when none of its filters says."""
+        return any(self._add_need(f.callback) for f in handler.filters or ())
+
+    def _add_need(self, check: Any) -> bool:
+        if isinstance(check, Command):  # CommandStart too
+            for command in check.commands:
+                if isinstance(command, str):
+                    self.commands.update((prefix, command.casefold()) for prefix in check.prefix)
+                else:
+                    self.any_command += check.prefix
+            return True
+        if isinstance(check, MenuButton):
+            self.menu_keys.add(check.key)
+            return True
+        states = _states_of(check)
+        if states is None or ANY in states:
+            return False
+        self.states.update(states)
+        return True
+
 
 @dataclass
-class CallbackGate(Filter):
+class CallbackGate:
     """A button press whose data has the prefix of one of the router's CallbackData."""
 
     prefixes: dict[str, set[str]] = field(default_factory=dict)  # separator -> prefixes
 
-    async def __call__(self, query: CallbackQuery) -> bool:
-        data = query.data
-        return bool(data) and any(data.split(separator, 1)[0] in prefixes
-                                  for separator, prefixes in self.prefixes.items())
+    def admits(self, query: CallbackQuery, data: dict[str, Any]) -> bool:
+        button = query.data
+        return bool(button) and any(button.split(separator, 1)[0] in prefixes
+                                    for separator, prefixes in self.prefixes.items())
 
     def add(self, other: CallbackGate) -> None:
         for separator, prefixes in other.prefixes.items():
             self.prefixes.setdefault(separator, set()).update(prefixes)
+
+    def add_needs_of(self, handler: HandlerObject) -> bool:
+        data_filters = [f.callback for f in handler.filters or ()
+                        if isinstance(f.callback, CallbackQueryFilter)]
+        if not data_filters:
+            return False
+        data = data_filters[0].callback_data
+        self.prefixes.setdefault(data.__separator__, set()).add(data.__prefix__)
+        return True
+
+
+KINDS: dict[str, type[MessageGate] | type[CallbackGate]] = {
+    "message": MessageGate, "callback_query": CallbackGate}
 
 
 def gate_routers(router: Router) -> None:
     """Set the gates on `router`'s tree (before its synchronous filters are wrapped)."""
     for child in router.sub_routers:
         gate_routers(child)
-    for observer, kind, own_gate in ((router.message, MessageGate, _message_gate),
-                                     (router.callback_query, CallbackGate, _callback_gate)):
-        gate = own_gate(observer.handlers) if not router.sub_routers else \
-            _group_gate(router, observer.event_name, kind)
-        if gate is not None:
-            observer.filter(gate)
+    if isinstance(router, GatedRouter):
+        for event in router.observers:
+            gate = _gate(router, event)
+            if gate is not None:
+                router.gates[event] = gate
 
 
 def in_groups(*routers: Router, size: int = 4) -> list[Router]:
@@ -95,56 +165,38 @@ def in_groups(*routers: Router, size: int = 4) -> list[Router]:
     groups = []
     for start in range(0, len(routers), size):
         members = routers[start:start + size]
-        group = Router(name="+".join(member.name for member in members))
+        group = GatedRouter(name="+".join(member.name or "" for member in members))
         group.include_routers(*members)
         groups.append(group)
     return groups
 
 
-def _group_gate(router: Router, event: str, kind: type) -> Any:
-    """The union of the gates of the routers under `router`, which has no handlers of its own
-    for `event`; None when one of them could take an update its gate does not know."""
-    if router.observers[event].handlers:
+def _gate(router: Router, event: str) -> Gate | None:
+    """What lets `event` into `router`: SHUT when nothing under it takes such an event, else
+    the union of what its handlers need and its routers' gates let in, where all are known;
+    None (no gate) otherwise, and where the router has outer middlewares for `event`."""
+    observer = router.observers[event]
+    if observer.outer_middleware:
+        return None
+    children = [child for child in router.sub_routers if _gate_of(child, event) is not SHUT]
+    if not observer.handlers and not children:
+        return SHUT
+    kind = KINDS.get(event)
+    if kind is None:
         return None
     union = kind()
-    for child in router.sub_routers:
-        observer = child.observers[event]
-        if not observer.handlers and not child.sub_routers:
-            continue  # takes no such update at all
-        gates = [f.callback for f in observer._handler.filters or ()
-                 if isinstance(f.callback, kind)]
-        if not gates:
+    if not all(union.add_needs_of(handler) for handler in observer.handlers):
+        return None  # a handler's needs are unknown: it might take any such update
+    for child in children:
+        gate = _gate_of(child, event)
+        if not isinstance(gate, kind):
             return None
-        union.add(gates[0])
+        union.add(gate)
     return union
 
 
-def _message_gate(handlers: list[HandlerObject]) -> MessageGate | None:
-    if not handlers:
-        return None
-    gate = MessageGate()
-    for handler in handlers:
-        if not any(_add_message_need(gate, f.callback) for f in handler.filters or ()):
-            return None  # this handler's needs are unknown: it might take any message
-    return gate
-
-
-def _add_message_need(gate: MessageGate, check: Any) -> bool:
-    if isinstance(check, Command):  # CommandStart too
-        for command in check.commands:
-            if isinstance(command, str):
-                gate.commands.update((prefix, command.casefold()) for prefix in check.prefix)
-            else:
-                gate.any_command += check.prefix
-        return True
-    if isinstance(check, MenuButton):
-        gate.menu_keys.add(check.key)
-        return True
-    states = _states_of(check)
-    if states is None or ANY in states:
-        return False
-    gate.states.update(states)
-    return True
+def _gate_of(router: Router, event: str) -> Gate | None:
+    return router.gates.get(event) if isinstance(router, GatedRouter) else None
 
 
 def _states_of(check: Any) -> set[Any] | None:
@@ -161,17 +213,3 @@ def _states_of(check: Any) -> set[Any] | None:
     if check is None or isinstance(check, str):
         return {ANY if check == "*" else check}
     return None
-
-
-def _callback_gate(handlers: list[HandlerObject]) -> CallbackGate | None:
-    if not handlers:
-        return None
-    gate = CallbackGate()
-    for handler in handlers:
-        data_filters = [f.callback for f in handler.filters or ()
-                        if isinstance(f.callback, CallbackQueryFilter)]
-        if not data_filters:
-            return None
-        data = data_filters[0].callback_data
-        gate.prefixes.setdefault(data.__separator__, set()).add(data.__prefix__)
-    return gate

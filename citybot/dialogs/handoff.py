@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.dialogs.callbacks import HandoffAction
 from citybot.dialogs.filters import menu_key_of
 from citybot.dialogs.followup import relayable
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import Intent
 from citybot.dialogs.keyboards import main_menu
 from citybot.i18n import Texts
@@ -94,14 +95,14 @@ async def on_handoff_intent(message: Message, state: FSMContext, session: AsyncS
 
 
 def build_intent_router() -> Router:
-    router = Router(name="handoff-intents")
+    router = GatedRouter(name="handoff-intents")
     router.message.register(on_handoff_intent, Intent("human_handoff"))
     return router
 
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="handoff")
+    router = GatedRouter(name="handoff")
     router.message.register(on_human, Command("human"))
     router.message.register(on_message, StateFilter(None), ~F.text.startswith("/"), InHandoff())
     router.callback_query.register(on_end, HandoffAction.filter(F.action == "end"))

@@ -23,6 +23,7 @@ from aiogram import BaseMiddleware, F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import Message, TelegramObject
 
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.states import AskFlow
 from citybot.i18n import Texts
 from citybot.nlu import Parse
@@ -87,7 +88,7 @@ class Intent(Filter):
 def build_router(*routers: Router) -> Router:
     """The dialogs' intent routers under one: free text with no conversation step waiting (or
     while asking a question). Placed after the dialogs' own routers, before the fallback."""
-    router = Router(name="intents")
+    router = GatedRouter(name="intents")
     router.message.filter(StateFilter(None, AskFlow.question), F.text)
     router.include_routers(*routers)
     return router

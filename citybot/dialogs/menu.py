@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import Intent
 from citybot.dialogs.keyboards import main_menu
 from citybot.i18n import Texts
@@ -42,7 +43,7 @@ async def on_menu(message: Message, state: FSMContext, texts: Texts) -> None:
 
 
 def build_intent_router() -> Router:
-    router = Router(name="menu-intents")
+    router = GatedRouter(name="menu-intents")
     router.message.register(greet, Intent("greet"))
     router.message.register(on_help, Intent("help"))
     return router
@@ -50,7 +51,7 @@ def build_intent_router() -> Router:
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="menu")
+    router = GatedRouter(name="menu")
     router.message.register(on_start, CommandStart())
     router.message.register(on_help, Command("help"))
     router.message.register(on_menu, Command("menu", "cancel"))

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import OpenReport
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import Intent
 from citybot.dialogs.keyboards import main_menu
 from citybot.dialogs.wording import STATUS_ICONS, local_time
@@ -116,14 +117,14 @@ async def on_status_intent(message: Message, parse: Parse, session: AsyncSession
 
 
 def build_intent_router() -> Router:
-    router = Router(name="my_reports-intents")
+    router = GatedRouter(name="my_reports-intents")
     router.message.register(on_status_intent, Intent("check_status"))
     return router
 
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="my_reports")
+    router = GatedRouter(name="my_reports")
     router.message.register(on_my_reports, Command("my"))
     router.message.register(on_my_reports, MenuButton("menu-my-reports"))
     router.callback_query.register(on_open, OpenReport.filter())

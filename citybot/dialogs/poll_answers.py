@@ -8,6 +8,7 @@ from aiogram import Router
 from aiogram.types import PollAnswer, Update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.dialogs.gates import GatedRouter
 from citybot.i18n import Texts
 from citybot.services import polls
 
@@ -27,6 +28,6 @@ async def on_poll_answer(answer: PollAnswer, event_update: Update, session: Asyn
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="poll_answers")
+    router = GatedRouter(name="poll_answers")
     router.poll_answer.register(on_poll_answer)
     return router

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import PrivacyAction
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.gates import GatedRouter
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import privacy
@@ -62,7 +63,7 @@ async def on_keep(query: CallbackQuery, texts: Texts) -> None:
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="privacy")
+    router = GatedRouter(name="privacy")
     router.message.register(on_privacy, Command("privacy"))
     router.message.register(on_privacy, MenuButton("menu-privacy"))
     router.message.register(on_mydata, Command("mydata"))

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.dialogs import keyboards
 from citybot.dialogs.callbacks import IdeaAction
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import Intent
 from citybot.dialogs.states import ProposalFlow
 from citybot.dialogs.wording import local_time
@@ -325,14 +326,14 @@ async def on_stale_step(query: CallbackQuery, texts: Texts) -> None:
 
 
 def build_intent_router() -> Router:
-    router = Router(name="proposals-intents")
+    router = GatedRouter(name="proposals-intents")
     router.message.register(on_propose, Intent("propose_idea"))
     return router
 
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="proposals")
+    router = GatedRouter(name="proposals")
     router.message.register(on_deep_link, CommandStart(deep_link=True,
                                                        magic=F.args.regexp(DEEP_LINK)))
     router.message.register(on_propose, Command("propose"))

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import FollowPublic
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.wording import STATUS_ICONS
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -55,7 +56,7 @@ async def on_follow(query: CallbackQuery, callback_data: FollowPublic, session: 
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="public_link")
+    router = GatedRouter(name="public_link")
     router.message.register(on_report_link,
                             CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
     router.callback_query.register(on_follow, FollowPublic.filter())

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.dialogs import handoff, my_reports, report
 from citybot.dialogs.callbacks import FaqKey
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import MAX_QUESTION, Intent, Understanding
 from citybot.dialogs.states import AskFlow
 from citybot.i18n import Texts
@@ -87,20 +88,20 @@ async def on_faq_key(
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="questions")
+    router = GatedRouter(name="questions")
     router.message.register(on_ask, MenuButton("menu-ask"))
     router.callback_query.register(on_faq_key, FaqKey.filter())
     return router
 
 
 def build_intent_router() -> Router:
-    router = Router(name="questions-intents")
+    router = GatedRouter(name="questions-intents")
     router.message.register(on_faq_intent, Intent("faq_waste", "faq_transport"))
     return router
 
 
 def build_fallback_router() -> Router:
     """Free text no dialog and no intent took: after the intents router (citybot.bot.app)."""
-    router = Router(name="understand")
+    router = GatedRouter(name="understand")
     router.message.register(understand, StateFilter(None, AskFlow.question), F.text)
     return router

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.dialogs import keyboards
 from citybot.dialogs.callbacks import CategoryPick, ReportAction
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import Intent
 from citybot.dialogs.states import ReportFlow
 from citybot.dialogs.wording import age, local_time
@@ -528,14 +529,14 @@ async def on_report_intent(
 
 
 def build_intent_router() -> Router:
-    router = Router(name="report-intents")
+    router = GatedRouter(name="report-intents")
     router.message.register(on_report_intent, Intent("report_problem"))
     return router
 
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="report")
+    router = GatedRouter(name="report")
     router.message.middleware(DraftMiddleware())
     router.callback_query.middleware(DraftMiddleware())
     router.message.register(on_report, Command("report"))

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import LanguageChoice, SubscriptionAction
 from citybot.dialogs.filters import MenuButton
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.keyboards import language_picker, main_menu
 from citybot.i18n import LANGUAGES, Texts
 from citybot.runtime import Runtime
@@ -48,7 +49,7 @@ async def on_language_chosen(
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="settings")
+    router = GatedRouter(name="settings")
     router.message.register(on_settings, Command("settings"))
     router.message.register(on_settings, MenuButton("menu-settings"))
     router.callback_query.register(

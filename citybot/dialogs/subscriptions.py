@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import SubscriptionAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.intents import Intent
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -179,14 +180,14 @@ def _markup_for(action: str, subscription: Subscription | None, texts: Texts,
 
 
 def build_intent_router() -> Router:
-    router = Router(name="subscriptions-intents")
+    router = GatedRouter(name="subscriptions-intents")
     router.message.register(on_subscribe, Intent("subscribe"))
     return router
 
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="subscriptions")
+    router = GatedRouter(name="subscriptions")
     router.message.register(on_subscribe, Command("subscribe"))
     router.message.register(on_unsubscribe, Command("unsubscribe"))
     router.callback_query.register(on_panel_button, SubscriptionAction.filter(F.action != ""))

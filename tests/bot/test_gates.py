@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, Chat, Message, User
 
 from citybot.bot.app import build_dispatcher
 from citybot.dialogs.filters import MENU_KEYS, MenuButton
-from citybot.dialogs.gates import CallbackGate, MessageGate
+from citybot.dialogs.gates import SHUT, CallbackGate, GatedRouter, MessageGate
 from citybot.i18n import Translator
 
 USER = User(id=7, is_bot=False, first_name="Anna")
@@ -67,9 +67,9 @@ def handlers_under(router, event):
     return [handler for leaf in leaves(router) for handler in leaf.observers[event].handlers]
 
 
-def gate_of(observer, kind):
-    gates = [f.callback for f in observer._handler.filters or () if isinstance(f.callback, kind)]
-    return gates[0] if gates else None
+def gate_of(router, event, kind):
+    gate = getattr(router, "gates", {}).get(event)  # the dispatcher has none
+    return gate if isinstance(gate, kind) else None
 
 
 def unwrapped(handler_filter):
@@ -127,8 +127,8 @@ def sample_queries(dispatcher) -> list[CallbackQuery]:
 async def test_gates_are_set_where_a_resident_goes(dispatcher) -> None:
     dp, _ = dispatcher
     gated = {router.name for router in every_router(dp)
-             if gate_of(router.callback_query, CallbackGate) or gate_of(router.message,
-                                                                          MessageGate)}
+             if gate_of(router, "callback_query", CallbackGate)
+             or gate_of(router, "message", MessageGate)}
     assert {"report", "proposals", "privacy", "settings", "menu"} <= gated
     groups = {name for name in gated if "+" in name}  # the dialogs, four routers a group
     assert len(groups) == 3 and "followup+handoff+report+questions" in groups, groups
@@ -143,7 +143,7 @@ async def test_a_gate_lets_in_whatever_a_known_filter_of_its_handlers_takes(disp
     for router in every_router(dp):
         for observer, kind, events in ((router.message, MessageGate, texts),
                                        (router.callback_query, CallbackGate, queries)):
-            gate = gate_of(observer, kind)
+            gate = gate_of(router, observer.event_name, kind)
             if gate is None:
                 continue
             handlers = handlers_under(router, observer.event_name)
@@ -156,8 +156,7 @@ async def test_a_gate_lets_in_whatever_a_known_filter_of_its_handlers_takes(disp
                 # ones all do (run as aiogram runs them), the gate must let the update in
                 if all([await f.call(event, **data) for f in needs]):
                     checked += 1
-                    admitted = await (gate(event, runtime=runtime, raw_state=state)
-                                      if kind is MessageGate else gate(event))
+                    admitted = gate.admits(event, {"runtime": runtime, "raw_state": state})
                     assert admitted, (router.name, handler.callback.__name__,
                                       getattr(event, "data", None) or event.text, state)
     assert checked > 200  # the samples reach the handlers' filters
@@ -166,12 +165,33 @@ async def test_a_gate_lets_in_whatever_a_known_filter_of_its_handlers_takes(disp
 async def test_a_gate_turns_away_what_none_of_its_handlers_could_take(dispatcher) -> None:
     dp, runtime = dispatcher
     report = next(router for router in leaves(dp) if router.name == "report")
-    message_gate = gate_of(report.message, MessageGate)
-    callback_gate = gate_of(report.callback_query, CallbackGate)
-    assert not await message_gate(message("hello"), runtime=runtime, raw_state=None)
-    assert not await message_gate(message("/help"), runtime=runtime, raw_state=None)
-    assert await message_gate(message("/report"), runtime=runtime, raw_state=None)
-    assert await message_gate(message("hello"), runtime=runtime,
-                              raw_state="ReportFlow:description")
-    assert not await callback_gate(query("id1:open:3"))
-    assert await callback_gate(query("rep1:send:"))
+    message_gate = gate_of(report, "message", MessageGate)
+    callback_gate = gate_of(report, "callback_query", CallbackGate)
+    idle, describing = ({"runtime": runtime, "raw_state": state}
+                        for state in (None, "ReportFlow:description"))
+    assert not message_gate.admits(message("hello"), idle)
+    assert not message_gate.admits(message("/help"), idle)
+    assert message_gate.admits(message("/report"), idle)
+    assert message_gate.admits(message("hello"), describing)
+    assert not callback_gate.admits(query("id1:open:3"), idle)
+    assert callback_gate.admits(query("rep1:send:"), idle)
+
+
+async def test_every_router_is_gated_and_shut_only_where_nothing_takes_the_event(
+        dispatcher) -> None:
+    dp, _ = dispatcher
+    routers = list(every_router(dp))[1:]  # the dispatcher's own road is aiogram's
+    assert all(isinstance(router, GatedRouter) for router in routers), \
+        [router.name for router in routers if not isinstance(router, GatedRouter)]
+    shut = 0
+    for router, event in ((each, event) for each in routers for event in each.observers):
+        takers = [handler for leaf in every_router(router)
+                  for handler in leaf.observers[event].handlers]
+        if router.gates.get(event) is SHUT:
+            shut += 1
+            assert not takers, (router.name, event)
+        elif not takers:
+            assert router.observers[event].outer_middleware, (router.name, event)
+    assert shut > 100  # most routers take few kinds of event
+    errors = next(router for router in routers if router.name == "errors")
+    assert errors.gates["message"] is SHUT and "error" not in errors.gates

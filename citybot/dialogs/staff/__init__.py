@@ -18,6 +18,7 @@ from citybot.dialogs.callbacks import (
     PollAction,
     StaffAction,
 )
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.staff import (
     actions,
     announce,
@@ -50,13 +51,13 @@ async def on_unknown_button(query: CallbackQuery, texts: Texts,
 
 def build_router(staff_chat_id: int) -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff")
+    router = GatedRouter(name="staff")
     router.message.filter(F.chat.id == staff_chat_id)
     router.callback_query.filter(F.message.chat.id == staff_chat_id)
     for observer in (router.message, router.callback_query):
         observer.middleware(GroupLanguage())  # before StaffOnly, whose refusals it words
         observer.middleware(StaffOnly())
-    last = Router(name="staff_fallback")  # a router's own handlers run before its children's
+    last = GatedRouter(name="staff_fallback")  # a router's own handlers run before its children's
     last.callback_query.register(on_unknown_button)
     router.include_routers(publishing.build_router(), recategorise.build_router(),
                            actions.build_router(), ideas.build_router(),
@@ -81,7 +82,7 @@ async def on_staff_command_elsewhere(message: Message, runtime: Runtime, texts: 
 
 def build_guard_router(staff_chat_id: int) -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_guard")
+    router = GatedRouter(name="staff_guard")
     router.message.filter(F.chat.id != staff_chat_id)
     router.callback_query.filter(F.message.chat.id != staff_chat_id)
     router.callback_query.register(on_staff_button_elsewhere,

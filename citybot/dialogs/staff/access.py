@@ -15,6 +15,7 @@ from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, User
 
+from citybot.dialogs.gates import GatedRouter
 from citybot.runtime import Runtime
 from citybot.services.notify import staff_texts
 from citybot.services.workflow import Actor
@@ -114,7 +115,7 @@ async def on_membership_changed(update: ChatMemberUpdated, runtime: Runtime) -> 
 
 def build_membership_router(staff_chat_id: int) -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_membership")
+    router = GatedRouter(name="staff_membership")
     router.chat_member.filter(F.chat.id == staff_chat_id)
     router.chat_member.register(on_membership_changed)
     return router

@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import StaffAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.states import StaffFlow
 from citybot.i18n import Html, Texts
 from citybot.runtime import Runtime
@@ -244,7 +245,7 @@ async def on_unknown_action(query: CallbackQuery, own_texts: Texts) -> None:
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_actions")
+    router = GatedRouter(name="staff_actions")
     router.callback_query.register(on_take, StaffAction.filter(F.action == "take"))
     router.callback_query.register(on_progress, StaffAction.filter(F.action == "progress"))
     router.callback_query.register(on_ask_note, StaffAction.filter(F.action.in_(NOTE_ACTIONS)))

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot import jobs
 from citybot.dialogs.callbacks import AnnounceAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import broadcasts
@@ -138,7 +139,7 @@ async def send(query: CallbackQuery, broadcast: Broadcast, session: AsyncSession
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_announce")
+    router = GatedRouter(name="staff_announce")
     router.message.register(on_announce, Command("announce"))
     router.callback_query.register(on_preview_button, AnnounceAction.filter(F.action != ""))
     return router

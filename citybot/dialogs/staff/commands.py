@@ -11,6 +11,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.wording import STATUS_ICONS, local_time
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -196,7 +197,7 @@ async def on_stats(message: Message, session: AsyncSession, runtime: Runtime,
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_commands")
+    router = GatedRouter(name="staff_commands")
     router.message.register(on_queue, Command("queue"))
     router.message.register(on_report, Command("report"))
     router.message.register(on_stats, Command("stats"))

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import PollAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -112,7 +113,7 @@ async def on_preview_button(query: CallbackQuery, callback_data: PollAction,
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_polls")
+    router = GatedRouter(name="staff_polls")
     router.message.register(on_poll, Command("poll"))
     router.callback_query.register(on_preview_button, PollAction.filter(
         F.action.in_({"send", "cancel"})))

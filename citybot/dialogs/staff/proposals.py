@@ -13,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import IdeaStaffAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.states import IdeaStaffFlow
 from citybot.dialogs.wording import local_time
 from citybot.i18n import Texts
@@ -137,7 +138,7 @@ async def on_cancel_idea_note(message: Message, state: FSMContext, texts: Texts)
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_proposals")
+    router = GatedRouter(name="staff_proposals")
     router.callback_query.register(on_approve, IdeaStaffAction.filter(F.action == "approve"))
     router.callback_query.register(on_ask, IdeaStaffAction.filter(
         F.action.in_({"reject", *proposals.ANSWERS})))

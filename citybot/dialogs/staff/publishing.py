@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import StaffAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import notify, public
@@ -92,7 +93,7 @@ async def on_button(query: CallbackQuery, callback_data: StaffAction, session: A
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own (before the card actions')."""
-    router = Router(name="staff_publishing")
+    router = GatedRouter(name="staff_publishing")
     router.message.register(on_hide, Command("hide"))
     router.message.register(on_publish, Command("publish"))
     router.callback_query.register(on_button,

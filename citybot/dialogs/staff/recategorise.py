@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import StaffAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.dialogs.staff.actions import announce, done_text, load, refusal_text
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
@@ -89,7 +90,7 @@ async def on_not_a_report(query: CallbackQuery, callback_data: StaffAction,
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_recategorise")
+    router = GatedRouter(name="staff_recategorise")
     router.callback_query.register(on_pick_category, StaffAction.filter(F.action == "category"))
     router.callback_query.register(on_set_category,
                                    StaffAction.filter(F.action == "set_category"))

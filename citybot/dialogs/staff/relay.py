@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.dialogs.callbacks import HelpdeskAction
+from citybot.dialogs.gates import GatedRouter
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 from citybot.services import handoffs, relay
@@ -96,7 +97,7 @@ async def on_unknown_helpdesk(query: CallbackQuery, own_texts: Texts) -> None:
 
 def build_router() -> Router:
     """A new router each time: every Dispatcher gets its own."""
-    router = Router(name="staff_relay")
+    router = GatedRouter(name="staff_relay")
     # staff talking among themselves in a topic (replying to nothing) is left alone
     router.message.register(on_staff_reply, ~F.text.startswith("/"), answers_something)
     router.callback_query.register(on_close, HelpdeskAction.filter(F.action == "close"))
