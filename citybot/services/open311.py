@@ -29,6 +29,7 @@ from citybot.runtime import Runtime
 from citybot.services import public
 from citybot.services.nearby import open_reports_nearby
 from citybot.services.reports import NewReport, check_description, file_new
+from citybot.storage.core import connection_of
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
@@ -203,7 +204,7 @@ async def request_keys(*, session: AsyncSession, filters: Filters,
     """(id, updated_at as text) of the requests the filters ask for, newest first: read from
     ix_reports_created_status alone when only status and dates filter."""
     query = _matching(filters, limit, Report.id, cast(Report.updated_at, String))
-    rows = await (await session.connection()).execute(query)  # Core: no ORM result to build
+    rows = await (await connection_of(session)).execute(query)  # Core: no ORM result to build
     return [(number, updated) for number, updated in rows.all()]
 
 
@@ -222,7 +223,7 @@ async def find_requests(*, session: AsyncSession, filters: Filters, limit: int =
     query = _matching(filters, limit, *REQUEST_COLUMNS, LATEST_NOTE, Resident.first_name
                       ).outerjoin(Resident, Resident.id == Report.reporter_id)  # to be masked
     found = []
-    for row in (await (await session.connection()).execute(query)).all():
+    for row in (await (await connection_of(session)).execute(query)).all():
         if only is None or row[0] in only:
             names = tuple(row[-1].split()) if row[-1] else ()
             note = row[-2]

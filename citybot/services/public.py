@@ -36,6 +36,7 @@ from citybot.config import CityConfig
 from citybot.services import proposals
 from citybot.services.workflow import Actor, Refused
 from citybot.storage import audit
+from citybot.storage.core import connection_of
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
@@ -296,7 +297,7 @@ async def map_data(*, session: AsyncSession, config: CityConfig, filters: Filter
     query = select(Report.id, Report.latitude, Report.longitude, Report.category,
                    Report.status).where(*filters.where(), col(Report.latitude).is_not(None)) \
         .order_by(col(Report.id))
-    connection = await session.connection()
+    connection = await connection_of(session)
     compact = Compact(config)
     return compact.document(compact.part(*row) for row in (await connection.execute(query)).all())
 
@@ -321,7 +322,7 @@ class MapIndex:
 
     async def refresh(self, *, session: AsyncSession, again: bool = True) -> bool:
         """Bring the markers up to date; True when they changed."""
-        connection = await session.connection()
+        connection = await connection_of(session)
         total = (await connection.execute(select(func.count()).select_from(Report))).scalar_one()
         columns = (Report.id, Report.latitude, Report.longitude, Report.category,
                    Report.status, Report.hidden)
@@ -412,7 +413,7 @@ async def export_rows(*, session: AsyncSession, filters: Filters,
     """The public fields (`COLUMNS`, in that order) of every public report matching `filters`,
     oldest first, in batches (keyset pages: no long transaction, no memory)."""
     after = 0
-    connection = await session.connection()  # plain rows, not ORM objects: a third faster
+    connection = await connection_of(session)  # plain rows, not ORM objects: a third faster
     while True:
         query = select(Report.id, Report.category, Report.department, Report.status,
                        Report.description, Report.public_text, Report.address, Report.district,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.storage.core import connection_of
 from citybot.storage.models import ConversationState, utcnow
 
 StateType = str | State | None
@@ -87,7 +88,7 @@ class SQLStorage(BaseStorage):
         if row["state"] == state and row["data"] == data:
             return  # nothing changes: no write
         async with self._session() as session:
-            connection = await session.connection()  # Core: no ORM execution to set up
+            connection = await connection_of(session)  # Core: no ORM execution to set up
             await connection.execute(_upsert(self._dialect), {
                 "key": row_key, "updated_at": utcnow(), **row})
             self._forget_on_rollback(session, row_key)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.storage.core import insert_row
 from citybot.storage.models import OutboxMessage, OutboxState, UTCDateTime, utcnow
 
 CLAIM_TIMEOUT = timedelta(seconds=60)
@@ -36,13 +37,10 @@ async def enqueue(
         report_id=report_id, next_attempt_at=not_before or utcnow(),
     )
     if dedupe_key is None or fresh:
-        session.add(message)
-        await session.flush()
-        return message
+        return await insert_row(session, message)
     try:
         async with session.begin_nested():
-            session.add(message)
-            await session.flush()
+            await insert_row(session, message)
     except IntegrityError:
         return None
     return message

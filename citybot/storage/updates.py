@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from citybot.storage.core import connection_of
 from citybot.storage.models import ProcessedUpdate, utcnow
 
 
@@ -26,7 +27,7 @@ def _claim(dialect: str) -> Any:
 
 async def claim_update(*, session: AsyncSession, bot_id: int, update_id: int) -> bool:
     """Record the update in the current transaction; False when it was handled already."""
-    connection = await session.connection()  # a Core statement: no ORM execution to set up
+    connection = await connection_of(session)  # a Core statement: no ORM execution to set up
     result = await connection.execute(_claim(session.bind.dialect.name), {
         "bot_id": bot_id, "update_id": update_id, "processed_at": utcnow()})
     return result.first() is not None
