@@ -146,7 +146,7 @@ def build_dispatcher(runtime: Runtime, storage: BaseStorage, *,
     dp.include_routers(errors.build_router(),
                        staff.build_membership_router(runtime.staff_chat_id),
                        staff.build_router(runtime.staff_chat_id),
-                       staff.build_guard_router(runtime.staff_chat_id),
+                       *staff.build_guard_routers(runtime.staff_chat_id),
                        poll_answers.build_router(), residents)
     gate_routers(dp)  # a router is tried only when one of its handlers could take the update
     run_sync_filters_on_loop(dp)

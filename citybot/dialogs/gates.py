@@ -30,8 +30,10 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
+from aiogram.filters.logic import _OrFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
+from magic_filter import MagicFilter
 
 from citybot.dialogs.filters import MenuButton, menu_key_of
 
@@ -135,13 +137,29 @@ class CallbackGate:
             self.prefixes.setdefault(separator, set()).update(prefixes)
 
     def add_needs_of(self, handler: HandlerObject) -> bool:
-        data_filters = [f.callback for f in handler.filters or ()
-                        if isinstance(f.callback, CallbackQueryFilter)]
-        if not data_filters:
-            return False
-        data = data_filters[0].callback_data
-        self.prefixes.setdefault(data.__separator__, set()).add(data.__prefix__)
-        return True
+        return any(self._add_need(f.callback) for f in handler.filters or ())
+
+    def _add_need(self, check: Any) -> bool:
+        if isinstance(check, CallbackQueryFilter):
+            data = check.callback_data
+            self.prefixes.setdefault(data.__separator__, set()).add(data.__prefix__)
+            return True
+        if isinstance(check, _OrFilter):  # or_f(A.filter(), B.filter()): either prefix
+            return all([self._add_need(target.callback) for target in check.targets])
+        return False
+
+
+@dataclass
+class Where:
+    """The router's own root filters that are magic filters (`F.chat.id == ...`: pure checks
+    of the event, asked here as aiogram would ask them next), then its handlers' needs."""
+
+    checks: tuple[MagicFilter, ...]
+    then: Gate | None = None
+
+    def admits(self, event: Any, data: dict[str, Any]) -> bool:
+        return all(check.resolve(event) for check in self.checks) and (
+            self.then is None or self.then.admits(event, data))
 
 
 KINDS: dict[str, type[MessageGate] | type[CallbackGate]] = {
@@ -172,23 +190,30 @@ def in_groups(*routers: Router, size: int = 4) -> list[Router]:
 
 
 def _gate(router: Router, event: str) -> Gate | None:
-    """What lets `event` into `router`: SHUT when nothing under it takes such an event, else
-    the union of what its handlers need and its routers' gates let in, where all are known;
-    None (no gate) otherwise, and where the router has outer middlewares for `event`."""
+    """What lets `event` into `router`: SHUT when nothing under it takes such an event; else
+    its own magic root filters (`Where`), then the union of what its handlers need and its
+    routers' gates let in, where all are known. None (no gate) where nothing is known, and
+    where the router has outer middlewares for `event`."""
     observer = router.observers[event]
     if observer.outer_middleware:
         return None
     children = [child for child in router.sub_routers if _gate_of(child, event) is not SHUT]
     if not observer.handlers and not children:
         return SHUT
-    kind = KINDS.get(event)
+    needs = _union(observer.handlers, [_needs_of(child, event) for child in children],
+                   KINDS.get(event))
+    where = tuple(f.magic for f in observer._handler.filters or () if f.magic is not None)
+    return Where(where, needs) if where else needs
+
+
+def _union(handlers: list[HandlerObject], gates: list[Gate | None],
+           kind: type[MessageGate] | type[CallbackGate] | None) -> Gate | None:
     if kind is None:
         return None
     union = kind()
-    if not all(union.add_needs_of(handler) for handler in observer.handlers):
+    if not all(union.add_needs_of(handler) for handler in handlers):
         return None  # a handler's needs are unknown: it might take any such update
-    for child in children:
-        gate = _gate_of(child, event)
+    for gate in gates:
         if not isinstance(gate, kind):
             return None
         union.add(gate)
@@ -197,6 +222,13 @@ def _gate(router: Router, event: str) -> Gate | None:
 
 def _gate_of(router: Router, event: str) -> Gate | None:
     return router.gates.get(event) if isinstance(router, GatedRouter) else None
+
+
+def _needs_of(router: Router, event: str) -> Gate | None:
+    """What a router's handlers need, for its group's union: its own root filters are its
+    own business (the union may admit more than the router would, never less)."""
+    gate = _gate_of(router, event)
+    return gate.then if isinstance(gate, Where) else gate
 
 
 def _states_of(check: Any) -> set[Any] | None:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
+from aiogram.filters.logic import _OrFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import CallbackQuery, Chat, Message, User
@@ -69,6 +70,7 @@ def handlers_under(router, event):
 
 def gate_of(router, event, kind):
     gate = getattr(router, "gates", {}).get(event)  # the dispatcher has none
+    gate = getattr(gate, "then", gate)  # past the router's own root filters (Where)
     return gate if isinstance(gate, kind) else None
 
 
@@ -80,7 +82,9 @@ def unwrapped(handler_filter):
 def known_needs(handler) -> list:
     """The handler's filters whose needs a gate knows (the rest it does not rely on)."""
     return [f for f in handler.filters or () if isinstance(
-        unwrapped(f), Command | MenuButton | State | StateFilter | CallbackQueryFilter)]
+        unwrapped(f), Command | MenuButton | State | StateFilter | CallbackQueryFilter)
+        or (isinstance(f.callback, _OrFilter) and all(
+            isinstance(t.callback, CallbackQueryFilter) for t in f.callback.targets))]
 
 
 def states_in_use(dispatcher) -> list[str | None]:
@@ -119,8 +123,9 @@ def sample_queries(dispatcher) -> list[CallbackQuery]:
     for router in leaves(dispatcher):
         for handler in router.callback_query.handlers:
             for f in handler.filters or ():
-                if isinstance(f.callback, CallbackQueryFilter):
-                    data.append(f.callback.callback_data.__prefix__ + ":x:1:")
+                targets = f.callback.targets if isinstance(f.callback, _OrFilter) else [f]
+                data += [t.callback.callback_data.__prefix__ + ":x:1:" for t in targets
+                         if isinstance(t.callback, CallbackQueryFilter)]
     return [query(d) for d in data]
 
 
@@ -129,7 +134,7 @@ async def test_gates_are_set_where_a_resident_goes(dispatcher) -> None:
     gated = {router.name for router in every_router(dp)
              if gate_of(router, "callback_query", CallbackGate)
              or gate_of(router, "message", MessageGate)}
-    assert {"report", "proposals", "privacy", "settings", "menu"} <= gated
+    assert {"report", "proposals", "privacy", "settings", "menu", "staff_guard"} <= gated
     groups = {name for name in gated if "+" in name}  # the dialogs, four routers a group
     assert len(groups) == 3 and "followup+handoff+report+questions" in groups, groups
 

@@ -547,7 +547,7 @@ def test_every_staff_handler_is_guarded(city_config) -> None:
 def test_every_staff_handler_has_a_row(city_config) -> None:
     chat_id = city_config.staff.chat_id
     registered = {key_of(h) for router in (staff.build_router(chat_id),
-                                           staff.build_guard_router(chat_id),
+                                           *staff.build_guard_routers(chat_id),
                                            staff.build_membership_router(chat_id))
                   for _, _, h in handlers_of(router)}
     tried = {name for path in PATHS for name in path.handlers}

@@ -1,6 +1,6 @@
 """The staff desk in the staff supergroup: card buttons, staff commands and the reply relay.
 
-`build_router` serves the staff group, and only its members (StaffOnly); `build_guard_router`
+`build_router` serves the staff group, and only its members (StaffOnly); `build_guard_routers`
 answers staff buttons and commands that arrive anywhere else (a forwarded card in a private
 chat, a forged button), checking membership there too and changing nothing.
 """
@@ -38,7 +38,7 @@ from citybot.dialogs.staff.access import (
 from citybot.i18n import Texts
 from citybot.runtime import Runtime
 
-__all__ = ["build_guard_router", "build_membership_router", "build_router"]
+__all__ = ["build_guard_routers", "build_membership_router", "build_router"]
 
 STAFF_COMMANDS = ("queue", "stats", "announce", "hide", "publish", "poll")
 
@@ -80,8 +80,10 @@ async def on_staff_command_elsewhere(message: Message, runtime: Runtime, texts: 
     await message.answer(texts("staff-use-in-group" if staff else "staff-only"))
 
 
-def build_guard_router(staff_chat_id: int) -> Router:
-    """A new router each time: every Dispatcher gets its own."""
+def build_guard_routers(staff_chat_id: int) -> list[Router]:
+    """New routers each time: every Dispatcher gets its own. Staff buttons and commands
+    outside the staff group, then any other button in a group that is not the staff group
+    (side by side, not one router: each is passed in one check by a resident's update)."""
     router = GatedRouter(name="staff_guard")
     router.message.filter(F.chat.id != staff_chat_id)
     router.callback_query.filter(F.message.chat.id != staff_chat_id)
@@ -92,5 +94,8 @@ def build_guard_router(staff_chat_id: int) -> Router:
     router.message.register(on_staff_command_elsewhere, Command(*STAFF_COMMANDS))
     router.message.register(on_staff_command_elsewhere,
                             Command("report", magic=F.args.regexp(r"^\s*#?\d+\s*$")))
-    router.callback_query.register(on_unknown_button, F.message.chat.type != "private")
-    return router
+    strays = GatedRouter(name="staff_guard_strays")
+    strays.callback_query.filter(F.message.chat.id != staff_chat_id,
+                                 F.message.chat.type != "private")
+    strays.callback_query.register(on_unknown_button)
+    return [router, strays]
