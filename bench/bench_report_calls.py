@@ -5,7 +5,8 @@ bench_report_flow's burst (all residents at once), CityBot beside the mimic bot 
 ±15 % between runs on a shared machine; these counts hardly move, so they show what a change
 did. No target: it passes when it completes.
 
-    python -m bench bench_report_calls     (RESIDENTS=300 by default)
+    python -m bench bench_report_calls     (RESIDENTS=300 by default; PROFILE_DIR=<folder>
+                                            keeps both profiles there)
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ async def calls_per_update(module: list[str], residents: int) -> float:
                         break
                     await asyncio.sleep(0.1)
                 await asyncio.sleep(0.5)  # the file written in full
+        if os.environ.get("PROFILE_DIR"):  # kept for reading: python -m pstats <file>
+            keep = Path(os.environ["PROFILE_DIR"]) / f"{module[0].replace('.', '_')}.prof"
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.write_bytes(out.read_bytes())
         return pstats.Stats(str(out)).total_calls / (residents * STEPS_PER_RESIDENT)
 
 

@@ -76,7 +76,7 @@ async def show_step(
     """Ask the question of the draft's current step and put the conversation there."""
     config = runtime.config
     step = draft.step
-    await state.set_state(getattr(ReportFlow, step))
+    await state.set_state(ReportFlow.drafting)  # the step is the draft's (states.in_force)
     if step == "confirm_category":
         category = config.category(draft.suggested_category)
         await message.answer(
@@ -268,12 +268,13 @@ async def take_point(message: Message, latitude: float, longitude: float, draft:
         return
     address = address or await runtime.geocoding.describe(latitude, longitude, texts.lang)
     district = runtime.city_map.district_of(latitude, longitude)
-    # the next step (draft and conversation) is saved with the place, before the bot speaks:
-    # one commit, so a database outage between the two messages cannot keep one, lose the other
+    # the next step (the draft's, and the conversation at it) is saved with the place, before
+    # the bot speaks: one commit, so a database outage between the two messages cannot keep
+    # one, lose the other
     await reports.touch(draft, latitude=latitude, longitude=longitude, address=address,
                         district=district.id if district else None,
                         step=next_step(draft, draft.step), editing=False)
-    await state.set_state(getattr(ReportFlow, draft.step))
+    await state.set_state(ReportFlow.drafting)
     await message.answer(texts("report-address-found", address=address),
                          reply_markup=ReplyKeyboardRemove())
     await show_step(message, draft, state, texts, runtime)
@@ -340,7 +341,7 @@ async def on_keep_address(query: CallbackQuery, state: FSMContext, draft: Report
         return
     await reports.touch(draft, address=typed, latitude=None, longitude=None, district=None,
                         step=next_step(draft, draft.step), editing=False)  # as in take_point
-    await state.set_state(getattr(ReportFlow, draft.step))
+    await state.set_state(ReportFlow.drafting)
     await query.message.answer(texts("report-address-found", address=typed),
                                reply_markup=ReplyKeyboardRemove())
     await show_step(query.message, draft, state, texts, runtime)
@@ -445,7 +446,7 @@ async def on_send(query: CallbackQuery, state: FSMContext, session: AsyncSession
 async def offer_duplicate(message: Message, draft: ReportDraft, state: FSMContext, texts: Texts,
                           report: Any, metres: float) -> None:
     await reports.touch(draft, step="duplicate", duplicate_checked=True)
-    await state.set_state(ReportFlow.duplicate)
+    await state.set_state(ReportFlow.drafting)
     description = report.description if len(report.description) <= 80 else \
         report.description[:77] + "…"
     await message.answer(

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from citybot.config import CityConfig
 from citybot.services.nearby import geocell
 from citybot.storage import outbox
-from citybot.storage.core import connection_of, insert_row
+from citybot.storage.core import connection_of, insert_new
 from citybot.storage.models import (
     EventKind,
     Follower,
@@ -72,12 +72,11 @@ async def start_draft(
     caller read in this transaction that there is none)."""
     if replaces:
         await session.exec(delete(ReportDraft).where(ReportDraft.resident_id == resident.id))
-    draft = ReportDraft(
-        resident_id=resident.id, token=secrets.token_hex(16), step=step, category=category,
-        suggested_category=suggested_category, description=description,
+    return await insert_new(
+        session, ReportDraft, resident_id=resident.id, token=secrets.token_hex(16), step=step,
+        category=category, suggested_category=suggested_category, description=description,
         nlu_confidence=nlu_confidence, language=resident.language,
     )
-    return await insert_row(session, draft)
 
 
 @cache
@@ -218,7 +217,9 @@ async def file_new(
     department = config.department_for(new.category, new.district)
     now = utcnow()
     located = new.latitude is not None and new.longitude is not None
-    report = Report(
+    report = await insert_new(
+        session,
+        Report,
         reporter_id=new.reporter_id,
         category=new.category,
         department=department.id,
@@ -238,20 +239,18 @@ async def file_new(
         nlu_category=new.nlu_category,
         nlu_confidence=new.nlu_confidence,
     )
-    await insert_row(session, report)
     for position, photo in enumerate(new.photos):
-        await insert_row(session, ReportPhoto(
-            report_id=report.id, position=position, file_id=photo["file_id"],
-            file_unique_id=photo.get("file_unique_id")))
+        await insert_new(session, ReportPhoto, report_id=report.id, position=position,
+                         file_id=photo["file_id"], file_unique_id=photo.get("file_unique_id"))
     if new.photos:  # kept for the public site by the courier (citybot/outbox/photos.py)
         await outbox.enqueue(session=session, kind="store_photos", method="getFile",
                              chat_id=staff_chat_id, payload={"report_id": report.id},
                              dedupe_key=f"photos:{report.id}", report_id=report.id, fresh=True)
     if new.reporter_id is not None:
-        await insert_row(session, Follower(report_id=report.id, resident_id=new.reporter_id))
-    await insert_row(session, ReportEvent(
-        report_id=report.id, kind=EventKind.created, to_status=report.status,
-        actor_kind="resident" if new.reporter_id is not None else "system", note=None))
+        await insert_new(session, Follower, report_id=report.id, resident_id=new.reporter_id)
+    await insert_new(session, ReportEvent, report_id=report.id, kind=EventKind.created,
+                     to_status=report.status, note=None,
+                     actor_kind="resident" if new.reporter_id is not None else "system")
     await outbox.enqueue(session=session, kind="card", chat_id=staff_chat_id,
                          payload={"report_id": report.id}, dedupe_key=f"card:{report.id}",
                          report_id=report.id, fresh=True)

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -87,8 +88,23 @@ def make_sync_engine(database_url: str) -> Engine:
     return engine
 
 
+class ClosingSession(AsyncSession):
+    """SQLModel's AsyncSession that, at the end of an `async with` block, closes in place when
+    it holds no connection. SQLAlchemy closes an async session in a task of its own, shielded
+    from cancellation, so that its connection goes back to the pool however the block ends: a
+    task, and a turn or two of the event loop, for every session (~40 µs of CPU, a seventh of
+    an update's claim). A session whose work was committed, or that never began any, holds no
+    connection: its close only lets go of its objects, and needs no IO to shield."""
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        if self.in_transaction():
+            await super().__aexit__(type_, value, traceback)
+        else:
+            self.sync_session.close()
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    return async_sessionmaker(engine, class_=ClosingSession, expire_on_commit=False)
 
 
 _MIGRATIONS = frozenset({"alembic_config", "upgrade", "downgrade", "current_revision"})

@@ -11,12 +11,13 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
 from sqlalchemy import bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.storage.core import connection_of
+from citybot.storage.database import make_sessionmaker
 from citybot.storage.models import ConversationState, utcnow
 
 StateType = str | State | None
@@ -66,7 +67,7 @@ class SQLStorage(BaseStorage):
                  shared_session: Callable[[], AsyncSession | None] = lambda: None) -> None:
         self._engine = engine
         self._shared_session = shared_session
-        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        self._sessions = make_sessionmaker(engine)
         self._keys = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
         self._dialect = engine.dialect.name
         self._known: dict[str, tuple[str | None, dict[str, Any]]] = {}

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.storage.core import insert_row
+from citybot.storage.core import insert_new
 from citybot.storage.models import OutboxMessage, OutboxState, UTCDateTime, utcnow
 
 CLAIM_TIMEOUT = timedelta(seconds=60)
@@ -32,18 +32,16 @@ async def enqueue(
     `fresh`: the key names something made in this very transaction (a new report's card), so
     it cannot have been queued: no savepoint is spent on checking."""
     session.info["outbox_touched"] = True  # tells the courier to look now (see DatabaseMiddleware)
-    message = OutboxMessage(
-        kind=kind, method=method, chat_id=chat_id, payload=payload, dedupe_key=dedupe_key,
-        report_id=report_id, next_attempt_at=not_before or utcnow(),
-    )
+    row = {"kind": kind, "method": method, "chat_id": chat_id, "payload": payload,
+           "dedupe_key": dedupe_key, "report_id": report_id,
+           "next_attempt_at": not_before or utcnow()}
     if dedupe_key is None or fresh:
-        return await insert_row(session, message)
+        return await insert_new(session, OutboxMessage, **row)
     try:
         async with session.begin_nested():
-            await insert_row(session, message)
+            return await insert_new(session, OutboxMessage, **row)
     except IntegrityError:
         return None
-    return message
 
 
 async def claim_due(

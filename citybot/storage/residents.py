@@ -10,7 +10,7 @@ from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.storage.core import insert_row
+from citybot.storage.core import insert_new
 from citybot.storage.models import ReportDraft, Resident, utcnow
 
 SEEN_RESOLUTION = timedelta(minutes=10)
@@ -65,8 +65,8 @@ async def resident_with_draft(
 
 async def _create(session: AsyncSession, telegram_id: int, first_name: str,
                   language: str) -> Resident:
-    resident = await insert_row(session, Resident(telegram_id=telegram_id,
-                                                  first_name=first_name[:128], language=language))
+    resident = await insert_new(session, Resident, telegram_id=telegram_id,
+                                first_name=first_name[:128], language=language)
     session.info.setdefault(NEW_RESIDENTS, set()).add(telegram_id)
     return resident
 

@@ -1,5 +1,6 @@
-"""The conversation's lock and state (aiogram's FSM middleware) are taken for every update but a
-poll_answer, which belongs to no conversation."""
+"""The conversation's lock and context (aiogram's FSM middleware) are taken for every update but
+a poll_answer, which belongs to no conversation; its state is read later, in the update's
+transaction (PeopleMiddleware)."""
 
 from __future__ import annotations
 
@@ -58,10 +59,11 @@ async def test_a_poll_answer_takes_no_lock_nor_state() -> None:
     assert isolation.locked == [] and "state" not in seen and "fsm_storage" in seen
 
 
-async def test_a_message_takes_the_lock_and_its_state() -> None:
+async def test_a_message_takes_the_lock_and_its_context_not_yet_its_state() -> None:
     isolation = CountingIsolation()
     message = Update.model_validate({"update_id": 2, "message": {
         "message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}, "from": USER,
         "text": "hi"}})
     seen = await handled(message, isolation)
-    assert [key.chat_id for key in isolation.locked] == [7] and seen["raw_state"] is None
+    assert [key.chat_id for key in isolation.locked] == [7]
+    assert seen["state"].key.chat_id == 7 and "raw_state" not in seen

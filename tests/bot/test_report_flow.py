@@ -5,7 +5,14 @@ import asyncio
 import pytest
 from sqlmodel import select
 
-from citybot.storage.models import Follower, Report, ReportDraft, ReportPhoto
+from citybot.dialogs.states import ReportFlow
+from citybot.storage.models import (
+    ConversationState,
+    Follower,
+    Report,
+    ReportDraft,
+    ReportPhoto,
+)
 from citybot.testing import button_texts, count_rows, running_bot
 
 GRAFFITI, GRAFFITI_RU = "🎨 Graffiti and vandalism", "🎨 Граффити и вандализм"
@@ -330,3 +337,50 @@ async def test_card_is_retried_after_telegram_errors(emulator, citybot, staff_gr
     card = await emulator.wait_for_message(staff_group, contains="#1", timeout=5)
     assert "Graffiti" in card["text"]
     await emulator.assert_no_message(staff_group, within=0.5)
+
+
+async def conversation_of(runtime, user) -> tuple[str | None, object]:
+    """The resident's stored conversation state and when it was last written."""
+    async with runtime.sessions() as session:
+        rows = (await session.exec(select(ConversationState))).all()
+    mine = [row for row in rows if f":{user.id}:" in row.key]
+    assert len(mine) == 1
+    return mine[0].state, mine[0].updated_at
+
+
+async def test_the_steps_are_the_drafts_and_the_conversation_is_written_once(
+    emulator, citybot, staff_group
+) -> None:
+    anna = emulator.add_user("Anna")
+    emulator.send_text(anna, "/report")
+    picker = await reply(emulator, anna)
+    stored, written = await conversation_of(citybot.runtime, anna)
+    assert stored == ReportFlow.drafting.state
+    emulator.click_button(anna, picker, GRAFFITI)
+    await reply(emulator, anna)
+    emulator.send_text(anna, "Graffiti on the school fence")
+    await reply(emulator, anna)
+    summary = await to_summary_with_point(emulator, anna)
+    assert "Graffiti on the school fence" in summary["text"]
+    async with citybot.runtime.sessions() as session:
+        draft = (await session.exec(select(ReportDraft))).one()
+    assert draft.step == "summary"  # four steps on: each saved in the draft alone
+    assert await conversation_of(citybot.runtime, anna) == (stored, written)
+    emulator.click_button(anna, summary, "✅ Send")
+    await reply(emulator, anna, contains="#1")
+    assert (await conversation_of(citybot.runtime, anna))[0] is None
+
+
+async def test_a_step_stored_by_an_earlier_version_goes_on(emulator, citybot, staff_group) -> None:
+    """A conversation saved at a step of its own (before the draft held the step) goes on."""
+    anna = emulator.add_user("Anna")
+    await start_report(emulator, anna, GRAFFITI, "Graffiti on the school fence")
+    async with citybot.runtime.sessions() as session:
+        row = (await session.exec(select(ConversationState))).one()
+        row.state = ReportFlow.location.state
+        session.add(row)
+        await session.commit()
+    await citybot.dispatcher.storage.forget_user(anna.id)  # the bot's copy read afresh
+    summary = await to_summary_with_point(emulator, anna)
+    assert "Graffiti on the school fence" in summary["text"]
+    assert (await conversation_of(citybot.runtime, anna))[0] == ReportFlow.drafting.state

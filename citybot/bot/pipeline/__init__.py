@@ -7,8 +7,8 @@ aiogram's own come first, then ours, registered by `install` in this order:
 
 1. aiogram: its errors middleware (a failure goes to errors.py, below), the user/chat context,
    and the FSM context — the conversation's lock (one update at a time per chat, across workers
-   through Redis) and its state; not for a poll_answer, which belongs to no conversation
-   (`stateless.ConversationState`).
+   through Redis); not for a poll_answer, which belongs to no conversation
+   (`stateless.ConversationState`). Its state is read in step 5.
 2. `update.AskBeforeSaving` — an update from the staff group: the sender's membership is
    asked of Telegram now (`dialogs.staff.access.is_staff`, cached a minute), before the
    transaction opens, so the staff-only check later needs no Bot API call inside it.
@@ -18,8 +18,10 @@ aiogram's own come first, then ours, registered by `install` in this order:
 4. `update.DatabaseMiddleware` — **claim**: one session for the whole update
    (`current_session`), and the update's id recorded in it (`processed_updates`): a copy
    Telegram sends again is skipped. The claim commits or rolls back with the update's work.
-5. `update.PeopleMiddleware` — **resident**: the resident (private chats) and the wording in
-   their language (`texts`).
+5. `update.PeopleMiddleware` — **resident**: the resident (private chats) with their report
+   draft, the conversation's state (`raw_state`, in the update's transaction; while a report
+   is written, the draft's step: dialogs/states.py) and the wording in their language
+   (`texts`).
 6. `conversation.RestoreLostStep` (Redis only) — a resident whose conversation state Redis
    forgot is put back at their report draft's step.
 7. Routers (bot/app.py): residents in private chats, staff in the staff group. On the

@@ -56,14 +56,20 @@ class AfterCommitStorage(BaseStorage):
         if scope is None or scope.closed:
             await self.inner.set_state(key, value)
             return
-        scope.state_view.setdefault(key, {})["state"] = value
+        view = scope.state_view.setdefault(key, {})
+        if "state" in view and view["state"] == value:
+            return  # what Redis holds, or will once the writes held are applied: no write
+        view["state"] = value
         scope.state_writes.append(lambda: self.inner.set_state(key, value))
 
     async def get_state(self, key: StorageKey) -> str | None:
         scope = current_update.get()
         if scope is not None and "state" in scope.state_view.get(key, {}):
             return scope.state_view[key]["state"]
-        return await self.inner.get_state(key)
+        value = await self.inner.get_state(key)
+        if scope is not None and not scope.closed:  # read under the conversation's lock
+            scope.state_view.setdefault(key, {})["state"] = value
+        return value
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         value = dict(data)
@@ -148,7 +154,7 @@ class RestoreLostStep(BaseMiddleware):
         step = getattr(ReportFlow, draft.step, None)
         if not (since - RESTORE_WITHIN <= touched < since) or not isinstance(step, State):
             return
-        await data["state"].set_state(step)
+        await data["state"].set_state(ReportFlow.drafting)  # at the draft's step
         data["raw_state"] = step.state
         await reports.touch(draft)  # once: the draft is now newer than Redis's memory
         log.warning("conversation step restored from the draft resident_id=%s step=%s",

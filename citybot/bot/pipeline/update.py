@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Chat, TelegramObject, Update, User
 
 from citybot.bot.pipeline.scope import Handler, UpdateScope, current_session, current_update
 from citybot.dialogs.staff.access import is_staff
+from citybot.dialogs.states import in_force
 from citybot.i18n import pick_language
 from citybot.runtime import Runtime
 from citybot.storage.residents import resident_with_draft
@@ -77,8 +79,11 @@ class DatabaseMiddleware(BaseMiddleware):
 
 
 class PeopleMiddleware(BaseMiddleware):
-    """Resolves the resident (private chats) and the wording in their language. The resident's
-    report draft comes in the same statement (`data["draft"]`, for the report's dialog)."""
+    """Resolves the resident (private chats), the conversation's state and the wording in their
+    language. The resident's report draft comes in the same statement as the resident
+    (`data["draft"]`, for the report's dialog), and while a report is being written the state
+    the handlers see is the draft's step (`states.in_force`). The state is read here, in the
+    update's transaction (ConversationState took the conversation's lock, and left it)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         runtime: Runtime = data["runtime"]
@@ -86,14 +91,18 @@ class PeopleMiddleware(BaseMiddleware):
         chat: Chat | None = data.get("event_chat")
         default = runtime.config.city.default_language
         language = pick_language(user.language_code if user else None, default)
+        draft = None
         if user is not None and chat is not None and chat.type == "private" and not user.is_bot:
-            resident, data["draft"] = await resident_with_draft(
+            resident, draft = await resident_with_draft(
                 session=data["session"],
                 telegram_id=user.id,
                 first_name=user.first_name,
                 language=language,
             )
-            data["resident"] = resident
+            data["resident"], data["draft"] = resident, draft
             language = resident.language
+        state: FSMContext | None = data.get("state")
+        if state is not None:
+            data["raw_state"] = in_force(await state.get_state(), draft)
         data["texts"] = runtime.translator(language)
         return await handler(event, data)
