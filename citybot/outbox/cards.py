@@ -8,6 +8,7 @@ deliveries. It never shows who reported it: staff talk to residents through the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from aiogram import Bot
@@ -26,6 +27,7 @@ from citybot.i18n import Html, Texts
 from citybot.outbox.topics import queue_thread
 from citybot.runtime import Runtime
 from citybot.services.notify import staff_texts
+from citybot.storage.core import update_row
 from citybot.storage.models import (
     OPEN_STATUSES,
     EventKind,
@@ -176,8 +178,10 @@ async def deliver_card(
     Telegram confirms it, so a retry after a failure resumes instead of posting twice (the
     card's last step with the courier's record of the delivery, which commits next)."""
     report = await session.get(Report, message.payload["report_id"])
-    photos = (await session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report.id)
-                                 .order_by(ReportPhoto.position))).all()
+    photos: Sequence[ReportPhoto] = ()
+    if message.payload.get("photos") != 0:  # a new report's card says how many it has
+        photos = (await session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report.id)
+                                     .order_by(ReportPhoto.position))).all()
     chat_id = message.chat_id
     texts = staff_texts(runtime)
     if report.card_message_id is None:
@@ -185,9 +189,8 @@ async def deliver_card(
         text = card_text(report, len(photos), texts, runtime, hashtag=thread_id is None)
         sent = await bot.send_message(chat_id, text, message_thread_id=thread_id,
                                       reply_markup=card_keyboard(report, texts))
-        report.card_chat_id, report.card_thread_id = chat_id, thread_id
-        report.card_message_id = sent.message_id
-        session.add(report)
+        await update_row(session, report, card_chat_id=chat_id, card_thread_id=thread_id,
+                         card_message_id=sent.message_id)
     if photos and not message.payload.get("photos_posted"):
         caption = texts("card-photos-caption", number=report.id)
         media = [InputMediaPhoto(media=photo.file_id, caption=caption if i == 0 else None)

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from citybot.geo import distance_m
+from citybot.storage.core import connection_of
 from citybot.storage.models import OPEN_STATUSES, Report
 
 CELL_DEGREES = 0.001  # ~111 m of latitude; less of longitude away from the equator
@@ -51,7 +52,7 @@ async def open_reports_nearby(
     radius_m: float, limit: int = 3,
 ) -> list[tuple[Report, float]]:
     """Open reports of the category within `radius_m`, nearest first, with their distance."""
-    rows = await session.exec(_candidates(), params={
+    rows = await (await connection_of(session)).execute(_candidates(), {  # Core: no ORM rows
         "category": category, "cells": cells_around(latitude, longitude, radius_m)})
     near = sorted(
         (metres, report_id)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Insert, Table, event
+from sqlalchemy import Insert, Table, Update, and_, bindparam, event, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import (
     Session,
@@ -18,6 +18,7 @@ from sqlalchemy.orm import (
     configure_mappers,
     make_transient_to_detached,
 )
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 T = TypeVar("T")
@@ -90,3 +91,22 @@ async def insert_new(session: AsyncSession, model: type[T], **values: Any) -> T:
     make_transient_to_detached(instance)  # as if read from the table: nothing left to flush
     session.add(instance)
     return instance
+
+
+@cache
+def _update(table: Table, names: frozenset[str]) -> Update:
+    """UPDATE of these columns of one row (by its primary key), built once per set."""
+    where = and_(*(column == bindparam(f"key_{column.key}") for column in table.primary_key))
+    return update(table).where(where).values({name: bindparam(f"new_{name}") for name in names})
+
+
+async def update_row(session: AsyncSession, row: Any, **changes: Any) -> None:
+    """Change these columns of a row the session holds, with one Core UPDATE in its
+    transaction (now, not at the next flush), and the instance takes the values as saved: what
+    setting the attributes and a flush do, for about a third of the flush's cost."""
+    table = type(row).__table__
+    await (await connection_of(session)).execute(_update(table, frozenset(changes)), {
+        **{f"key_{column.key}": getattr(row, column.key) for column in table.primary_key},
+        **{f"new_{name}": value for name, value in changes.items()}})
+    for name, value in changes.items():
+        set_committed_value(row, name, value)

@@ -35,6 +35,12 @@ def _upsert(dialect: str) -> Any:
         index_elements=["key"], set_={name: statement.excluded[name] for name in columns[1:]})
 
 
+@cache
+def _select_row() -> Any:
+    table = ConversationState.__table__
+    return select(table.c.state, table.c.data).where(table.c.key == bindparam("key"))
+
+
 PENDING = "fsm_pending"  # Session.info: row key -> the copy it was written to, not committed yet
 
 
@@ -104,8 +110,8 @@ class SQLStorage(BaseStorage):
         row_key = self._keys.build(key)
         if row_key not in self._known:
             async with self._session() as session:
-                query = select(ConversationState).where(ConversationState.key == row_key)
-                row = (await session.exec(query)).first()
+                connection = await connection_of(session)
+                row = (await connection.execute(_select_row(), {"key": row_key})).first()
             self._known[row_key] = (row.state, dict(row.data)) if row else (None, {})
         return self._known[row_key]
 

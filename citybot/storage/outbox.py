@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from citybot.storage.core import insert_new
+from citybot.storage.core import insert_new, update_row
 from citybot.storage.models import OutboxMessage, OutboxState, UTCDateTime, utcnow
 
 CLAIM_TIMEOUT = timedelta(seconds=60)
@@ -98,11 +98,8 @@ async def release_orphaned_claims(
 async def mark_sent(
     *, session: AsyncSession, message: OutboxMessage, message_id: int | None = None
 ) -> None:
-    message.state = OutboxState.sent
-    message.sent_at = utcnow()
-    message.sent_message_id = message_id
-    message.attempts += 1
-    session.add(message)
+    await update_row(session, message, state=OutboxState.sent, sent_at=utcnow(),
+                     sent_message_id=message_id, attempts=message.attempts + 1)
 
 
 _MARK_SENT_PG = text(
