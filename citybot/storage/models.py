@@ -179,7 +179,8 @@ class ReportDraft(SQLModel, table=True):
     duplicate_checked: bool = False
     language: str = Field(default="en", max_length=8)
     created_at: datetime = _when()
-    updated_at: datetime = _when(index=True)
+    # not indexed: every step writes it; only the draft jobs (every ten minutes) ask by it
+    updated_at: datetime = _when()
     reminded_at: datetime | None = _when(nullable=True)
 
 
