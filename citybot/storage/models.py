@@ -407,7 +407,8 @@ class ProcessedUpdate(SQLModel, table=True):
     bot_id: int = Field(
         sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
     )
-    processed_at: datetime = _when(index=True)
+    # not indexed: every update writes a row; only the sweep (every six hours) asks by it
+    processed_at: datetime = _when()
 
 
 class ConversationState(SQLModel, table=True):
