@@ -19,36 +19,36 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.bench_report_flow import ROOT, STEPS_PER_RESIDENT, Clock, bot_process, file_one
-from citybot.config import load_config
-from citybot.emulator import TelegramEmulator
+from bench.bench_report_flow import (
+    DATABASE,
+    STEPS_PER_RESIDENT,
+    Clock,
+    file_one,
+    on_fresh_emulator,
+)
 
 CARDS_SETTLE = 3.0  # seconds for the courier to post the last cards before counting stops
 
 
 async def calls_per_update(module: list[str], residents: int) -> float:
-    config = load_config(ROOT / "config.yml")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "bot.prof"
-        async with TelegramEmulator() as emulator:
-            emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
-            env = {"STAFF_CHAT_ID": str(config.staff.chat_id), "PROFILE_OUT": str(out),
-                   "DATABASE_URL": f"sqlite:///{folder}/bench.db"}
-            async with bot_process(emulator, ["-m", "bench.profiled", *module], **env) as usage:
-                for index in (residents, residents + 1):  # unmeasured: the bot warms up
-                    await file_one(emulator, Clock(), index)
-                await asyncio.sleep(1)
-                os.kill(usage.pid, signal.SIGUSR1)
-                await asyncio.sleep(0.2)
-                await asyncio.gather(*(file_one(emulator, Clock(), index)
-                                       for index in range(residents)))
-                await asyncio.sleep(CARDS_SETTLE)
-                os.kill(usage.pid, signal.SIGUSR2)
-                for _ in range(100):
-                    if out.exists() and out.stat().st_size:
-                        break
-                    await asyncio.sleep(0.1)
-                await asyncio.sleep(0.5)  # the file written in full
+        async with on_fresh_emulator(["-m", "bench.profiled", *module], PROFILE_OUT=str(out),
+                                     **DATABASE) as (emulator, usage):
+            for index in (residents, residents + 1):  # unmeasured: the bot warms up
+                await file_one(emulator, Clock(), index)
+            await asyncio.sleep(1)
+            os.kill(usage.pid, signal.SIGUSR1)
+            await asyncio.sleep(0.2)
+            await asyncio.gather(*(file_one(emulator, Clock(), index)
+                                   for index in range(residents)))
+            await asyncio.sleep(CARDS_SETTLE)
+            os.kill(usage.pid, signal.SIGUSR2)
+            for _ in range(100):
+                if out.exists() and out.stat().st_size:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # the file written in full
         if os.environ.get("PROFILE_DIR"):  # kept for reading: python -m pstats <file>
             keep = Path(os.environ["PROFILE_DIR"]) / f"{module[0].replace('.', '_')}.prof"
             keep.parent.mkdir(parents=True, exist_ok=True)

@@ -96,13 +96,15 @@ async def crowd(emulator: TelegramEmulator, residents: int, one, rate: float | N
 
 
 @contextlib.asynccontextmanager
-async def bot_process(emulator: TelegramEmulator, command: list[str], **env: str):
-    """The bot in a process of its own, as in production: it gets a core of its own too."""
+async def bot_process(emulator: TelegramEmulator, command: list[str], *, root: Path = ROOT,
+                      **env: str):
+    """The bot in a process of its own, as in production: it gets a core of its own too. It
+    starts in `root`: that checkout's code runs."""
     environment = {**os.environ, "BOT_TOKEN": emulator.token,
                    "TELEGRAM_API_URL": emulator.url, "WEB_LISTEN": "127.0.0.1:0", **env}
     environment.pop("REDIS_URL", None)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *command, cwd=ROOT, env=environment,
+        sys.executable, *command, cwd=root, env=environment,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     try:
         await emulator.wait_for_call("getUpdates", timeout=60)
@@ -143,20 +145,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def measure(command: list[str], one, residents: int, rate: float | None = None,
-                  **env: str) -> tuple[float, list[float], float, float]:
-    """One bot in its own process against a fresh emulator (with the staff group) and, when it
-    keeps one, a fresh SQLite database: throughput, latencies, CPU per update, peak memory."""
-    config = load_config(ROOT / "config.yml")
+@contextlib.asynccontextmanager
+async def on_fresh_emulator(command: list[str], *, root: Path = ROOT, **env: str):
+    """A bot in its own process (bot_process) against a fresh emulator with the city's staff
+    group; `{folder}` in an environment value names a fresh folder (for a database, a
+    profile). Yields the emulator and the bot's Usage."""
+    config = load_config(root / "config.yml")
     with tempfile.TemporaryDirectory() as folder:
         async with TelegramEmulator() as emulator:
             emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
             env = {"STAFF_CHAT_ID": str(config.staff.chat_id), **env}
             env = {k: v.format(folder=folder) for k, v in env.items()}
-            async with bot_process(emulator, command, **env) as usage:
-                throughput, samples = await crowd(emulator, residents, one, rate)
-                cpu_ms = usage() * 1000 / len(samples)
-                peak_mb = usage.peak_mb()
+            async with bot_process(emulator, command, root=root, **env) as usage:
+                yield emulator, usage
+
+
+DATABASE = {"DATABASE_URL": "sqlite:///{folder}/bench.db"}  # a fresh SQLite database
+
+
+async def measure(command: list[str], one, residents: int, rate: float | None = None,
+                  **env: str) -> tuple[float, list[float], float, float]:
+    """One bot in its own process against a fresh emulator (with the staff group) and, when it
+    keeps one, a fresh SQLite database: throughput, latencies, CPU per update, peak memory."""
+    async with on_fresh_emulator(command, **env) as (emulator, usage):
+        throughput, samples = await crowd(emulator, residents, one, rate)
+        cpu_ms = usage() * 1000 / len(samples)
+        peak_mb = usage.peak_mb()
     return throughput, samples, cpu_ms, peak_mb
 
 
@@ -166,7 +180,7 @@ async def run(residents: int, rounds: int) -> dict[str, float]:
     the rounds' ratios (both bots measured minutes apart at most). The echo bot runs first and
     last in each round and its figures are the mean of the two, so that a drift within the
     round weighs on the ratios no more than on the bots between."""
-    database = {"DATABASE_URL": "sqlite:///{folder}/bench.db"}
+    database = DATABASE
     citybot = ["-m", "citybot", "--log-level", "WARNING", "run"]
     runs = {
         "echo": (["-m", "bench.echo_bot"], echo_one, None, {}),

@@ -13,10 +13,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import tempfile
 
-from bench.bench_report_flow import ROOT, bot_process
-from citybot.config import load_config
+from bench.bench_report_flow import DATABASE, on_fresh_emulator
 from citybot.emulator import TelegramEmulator
 
 STEPS = ("/report", "category", "description", "location", "skip photos", "send")
@@ -42,32 +40,26 @@ def act(emulator: TelegramEmulator, step: str, index: int, user, last: dict):
 
 
 async def cpu_per_step(command: list[str], residents: int) -> dict[str, float]:
-    config = load_config(ROOT / "config.yml")
-    with tempfile.TemporaryDirectory() as folder:
-        async with TelegramEmulator() as emulator:
-            emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
-            env = {"STAFF_CHAT_ID": str(config.staff.chat_id),
-                   "DATABASE_URL": f"sqlite:///{folder}/bench.db"}
-            async with bot_process(emulator, command, **env) as usage:
-                users = [emulator.add_user(f"Resident{i}", language_code="en" if i % 2 else "ru")
-                         for i in range(residents + 2)]
-                last: dict[int, dict] = {i: {} for i in range(residents + 2)}
+    async with on_fresh_emulator(command, **DATABASE) as (emulator, usage):
+        users = [emulator.add_user(f"Resident{i}", language_code="en" if i % 2 else "ru")
+                 for i in range(residents + 2)]
+        last: dict[int, dict] = {i: {} for i in range(residents + 2)}
 
-                async def one(step: str, index: int) -> None:
-                    for _ in range(act(emulator, step, index, users[index], last[index])):
-                        last[index] = await emulator.wait_for_message(users[index], timeout=30)
+        async def one(step: str, index: int) -> None:
+            for _ in range(act(emulator, step, index, users[index], last[index])):
+                last[index] = await emulator.wait_for_message(users[index], timeout=30)
 
-                for step in STEPS:  # two residents first, unmeasured, to warm the bot up
-                    for index in (residents, residents + 1):
-                        await one(step, index)
+        for step in STEPS:  # two residents first, unmeasured, to warm the bot up
+            for index in (residents, residents + 1):
+                await one(step, index)
+        await asyncio.sleep(CARDS_SETTLE)
+        figures = {}
+        for step in STEPS:
+            before = usage()
+            await asyncio.gather(*(one(step, i) for i in range(residents)))
+            if step == "send":
                 await asyncio.sleep(CARDS_SETTLE)
-                figures = {}
-                for step in STEPS:
-                    before = usage()
-                    await asyncio.gather(*(one(step, i) for i in range(residents)))
-                    if step == "send":
-                        await asyncio.sleep(CARDS_SETTLE)
-                    figures[step] = (usage() - before) * 1000 / residents
+            figures[step] = (usage() - before) * 1000 / residents
     return figures
 
 

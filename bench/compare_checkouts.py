@@ -17,12 +17,15 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
-import bench.bench_report_flow as flow
-from citybot.config import load_config
-from citybot.emulator import TelegramEmulator
+from bench.bench_report_flow import (
+    DATABASE,
+    STEPS_PER_RESIDENT,
+    Clock,
+    file_one,
+    on_fresh_emulator,
+)
 
 RESIDENTS = 300
 
@@ -30,23 +33,15 @@ RESIDENTS = 300
 async def burst(checkout: Path, residents: int) -> float:
     """CPU milliseconds per update of the checkout's bot over one burst (after two residents
     filed unmeasured, to warm it up)."""
-    flow.ROOT = checkout  # bot_process starts the bot in this folder: its code runs
-    config = load_config(checkout / "config.yml")
-    with tempfile.TemporaryDirectory() as folder:
-        async with TelegramEmulator() as emulator:
-            emulator.add_group("City staff", is_forum=True, id=config.staff.chat_id)
-            env = {"STAFF_CHAT_ID": str(config.staff.chat_id),
-                   "DATABASE_URL": f"sqlite:///{folder}/bench.db"}
-            command = ["-m", "citybot", "--log-level", "WARNING", "run"]
-            async with flow.bot_process(emulator, command, **env) as usage:
-                for index in (residents, residents + 1):
-                    await flow.file_one(emulator, flow.Clock(), index)
-                await asyncio.sleep(1)
-                before = usage()
-                await asyncio.gather(*(flow.file_one(emulator, flow.Clock(), index)
-                                       for index in range(residents)))
-                await asyncio.sleep(3)  # the courier posts the last cards
-                return (usage() - before) * 1000 / (residents * flow.STEPS_PER_RESIDENT)
+    command = ["-m", "citybot", "--log-level", "WARNING", "run"]
+    async with on_fresh_emulator(command, root=checkout, **DATABASE) as (emulator, usage):
+        for index in (residents, residents + 1):
+            await file_one(emulator, Clock(), index)
+        await asyncio.sleep(1)
+        before = usage()
+        await asyncio.gather(*(file_one(emulator, Clock(), index) for index in range(residents)))
+        await asyncio.sleep(3)  # the courier posts the last cards
+        return (usage() - before) * 1000 / (residents * STEPS_PER_RESIDENT)
 
 
 async def compare(a: Path, b: Path, pairs: int, residents: int) -> list[tuple[float, float]]:
